@@ -16,6 +16,7 @@ from typing import Annotated, TextIO
 import typer
 
 from annotate.errors import ClaimkitError
+from claimkit.commands import evaluation, studio, training
 
 app = typer.Typer(
     name="claimkit",
@@ -95,6 +96,11 @@ def _open_out(out: Path | None) -> Iterator[TextIO]:
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         yield fh
     tmp.replace(out)  # only a complete file ever appears under the requested name
+
+
+evaluation.register(eval_app)
+studio.register(app)
+training.register(app)
 
 
 def main() -> None:
