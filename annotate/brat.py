@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotate.errors import CorpusError
 from annotate.load import decode_text
-from annotate.types import Article, Span, merge_spans
+from annotate.schema import Schema, default_schema
+from annotate.types import Article, Label, Span, merge_spans
 
 _ENTRY_RE = re.compile(r"^([TEARMN#*]\d*)\t")
 _ENTITY_RE = re.compile(r"^(?P<type>[^\s]+) (?P<offsets>\d+ \d+(?:;\d+ \d+)*)$")
@@ -140,3 +141,40 @@ def read_brat_corpus(corpus_dir: str | Path, split: str | None = None, *, all_an
         for ann in files if all_annotators else files[:1]:
             entities, attributions = parse_ann(ann.read_text(encoding="utf-8"), text, origin=str(ann))
             yield BratDocument(article, ann.stem.rpartition("_")[2], entities, attributions)
+
+
+GOLD_CONTENT_THRESHOLD = 0.5
+"""A claim is gold ATTRIBUTED when at least this share of its non-space characters is gold Content."""
+
+
+def nonspace_positions(text: str, spans: Iterable[Span]) -> set[int]:
+    """Character positions under ``spans`` that are not whitespace (the unit of all char-level scores)."""
+    return {i for s in spans for i in range(s.start, s.end) if not text[i].isspace()}
+
+
+def gold_labels(doc: BratDocument, claim_spans: Sequence[Span], schema: Schema | None = None) -> dict[str, Label]:
+    """Gold sourcing labels of a claim from a BRAT document, by the >= 50% content rule.
+
+    ``attribution`` is attributed when >= 50% of the claim's non-space characters are gold Content.
+    ``source`` and ``cue`` come from the attribution relation whose Content covers most of the claim
+    (``Label(None, 1.0)`` when that relation has none, or the claim is asserted).
+    """
+    schema = schema or default_schema()
+    asserted, attributed = schema["attribution"].value_names
+    text = doc.article.text
+    claim_chars = nonspace_positions(text, claim_spans)
+    content_chars = nonspace_positions(text, doc.spans_of("Content"))
+    share = len(claim_chars & content_chars) / len(claim_chars) if claim_chars else 0.0
+    is_attributed = share >= GOLD_CONTENT_THRESHOLD
+    labels: dict[str, Label] = {"attribution": Label(attributed if is_attributed else asserted, 1.0)}
+    best: Attribution | None = None
+    if is_attributed:
+        overlaps = [
+            (len(claim_chars & nonspace_positions(text, (s for c in a.contents for s in c.spans))), a)
+            for a in doc.attributions
+        ]
+        overlap, candidate = max(overlaps, key=lambda pair: pair[0], default=(0, None))
+        best = candidate if overlap > 0 else None
+    for name, entity in (("source", best.source if best else None), ("cue", best.cue if best else None)):
+        labels[name] = Label(entity.text if entity else None, 1.0, entity.spans if entity else ())
+    return labels
