@@ -1,0 +1,326 @@
+"""Pulled annotations → a tidy pandas DataFrame → a Hugging Face ``DatasetDict`` split by article, with a card.
+
+One row per claim × annotator, one column per schema field, every position in article offsets:
+
+============================  ==================================================================
+``article_id`` … ``paragraph``  the claim: ids, text, its spans (``[[start, end], ...]``), sentence and paragraph index
+``task_id``, ``annotation_id``  Label Studio ids (for going back to the server; never a key across projects)
+``annotator``                  the annotator's e-mail
+``lead_time``                  seconds spent on the annotation (Label Studio's measure)
+``created_at``, ``updated_at``  UTC timestamps
+flag field                     bool
+choice field                   the value id, or missing
+choice field with evidence     ``<name>_spans``: the evidence words (e.g. hedge words)
+span field                     ``<name>``: the marked texts; ``<name>_spans``: their offsets
+per-region field               one value per region of its span field, in the same order
+============================  ==================================================================
+
+Column names and label names come from the ``Schema``; the ``datasets`` features are explicit
+(``ClassLabel`` built from the schema's values, -1 for a missing answer), so an empty pull keeps the
+same schema and the label ids never depend on which labels happened to occur.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotate.schema import Field, Schema
+from annotate.splits import DEFAULT_FRACTIONS, split_by_article
+from annotate.studio import AnnotationRecord, PullResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from datasets import DatasetDict, Features
+
+CLAIM_COLUMNS = ("article_id", "claim_id", "claim_text", "claim_spans", "sentence", "paragraph")
+META_COLUMNS = ("task_id", "annotation_id", "annotator", "lead_time", "created_at", "updated_at")
+TIMESTAMP_COLUMNS = ("created_at", "updated_at")
+
+
+def field_columns(f: Field) -> tuple[str, ...]:
+    """The DataFrame columns of one schema field."""
+    if f.kind == "span":
+        return (f.name, f"{f.name}_spans")
+    if f.evidence:
+        return (f.name, f"{f.name}_spans")
+    return (f.name,)
+
+
+def columns(schema: Schema) -> list[str]:
+    """Every column, in order: the claim, the annotation, then each schema field."""
+    return [*CLAIM_COLUMNS, *META_COLUMNS, *(c for f in schema.fields for c in field_columns(f))]
+
+
+def _row(record: AnnotationRecord, schema: Schema) -> dict[str, Any]:
+    c = record.claim
+    row: dict[str, Any] = {
+        "article_id": c.article_id,
+        "claim_id": c.claim_id,
+        "claim_text": c.text,
+        "claim_spans": [[s.start, s.end] for s in c.spans],
+        "sentence": c.sentence,
+        "paragraph": c.paragraph,
+        "task_id": c.task_id,
+        "annotation_id": record.annotation_id,
+        "annotator": record.annotator,
+        "lead_time": record.lead_time,
+        "created_at": record.created_at or None,
+        "updated_at": record.updated_at or None,
+    }
+    for f in schema.fields:
+        if f.region_of:
+            row[f.name] = [r.choices.get(f.name) for r in record.regions.get(f.region_of, ())]
+        elif f.kind == "span":
+            regions = record.regions.get(f.name, ())
+            row[f.name] = [r.text for r in regions]
+            row[f"{f.name}_spans"] = [[r.span.start, r.span.end] for r in regions]
+        else:
+            row[f.name] = record.values.get(f.name)
+            if f.evidence:
+                row[f"{f.name}_spans"] = [[r.span.start, r.span.end] for r in record.regions.get(f.name, ())]
+    return row
+
+
+def to_dataframe(result: PullResult, schema: Schema) -> pd.DataFrame:
+    """The tidy DataFrame of a pull: one row per claim × annotator, sorted by article, claim, annotator."""
+    import pandas as pd
+
+    df = pd.DataFrame([_row(r, schema) for r in result.records], columns=columns(schema))
+    for col in TIMESTAMP_COLUMNS:
+        df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+    for f in schema.fields:
+        if f.kind == "flag":
+            df[f.name] = df[f.name].astype(bool)
+        elif f.kind == "choice" and not f.region_of:
+            df[f.name] = df[f.name].astype("string")
+    for col in ("sentence", "paragraph", "task_id", "annotation_id"):
+        df[col] = df[col].astype("int64")
+    df["lead_time"] = df["lead_time"].astype("float64")
+    return df.sort_values(["article_id", "sentence", "claim_id", "annotator"], kind="stable").reset_index(drop=True)
+
+
+def features(schema: Schema) -> Features:
+    """Explicit ``datasets`` features: ``ClassLabel``s from the schema's values, in schema order."""
+    from datasets import ClassLabel, Features, List, Value
+
+    spans = List(List(Value("int64")))
+    out: dict[str, Any] = {
+        "article_id": Value("string"),
+        "claim_id": Value("string"),
+        "claim_text": Value("string"),
+        "claim_spans": spans,
+        "sentence": Value("int64"),
+        "paragraph": Value("int64"),
+        "task_id": Value("int64"),
+        "annotation_id": Value("int64"),
+        "annotator": Value("string"),
+        "lead_time": Value("float64"),
+        "created_at": Value("timestamp[us, tz=UTC]"),
+        "updated_at": Value("timestamp[us, tz=UTC]"),
+    }
+    for f in schema.fields:
+        if f.kind == "flag":
+            out[f.name] = Value("bool")
+        elif f.kind == "span":
+            out[f.name] = List(Value("string"))
+            out[f"{f.name}_spans"] = spans
+        elif f.region_of:
+            out[f.name] = List(ClassLabel(names=list(f.value_names)))
+        else:
+            out[f.name] = ClassLabel(names=list(f.value_names))
+            if f.evidence:
+                out[f"{f.name}_spans"] = spans
+    return Features(out)
+
+
+def _column_values(df: pd.DataFrame, col: str, schema: Schema) -> list[Any]:
+    """One DataFrame column as plain Python values the ``datasets`` features accept."""
+    import pandas as pd
+
+    if col in TIMESTAMP_COLUMNS:
+        return [None if pd.isna(x) else x.to_pydatetime() for x in df[col]]
+    if col in schema and schema[col].kind == "choice":
+        f = schema[col]
+        index = {v: i for i, v in enumerate(f.value_names)}
+        if f.region_of:
+            return [[index.get(v, -1) if v is not None else -1 for v in vs] for vs in df[col]]
+        return [-1 if pd.isna(v) else index[v] for v in df[col]]
+    if col == "lead_time":
+        return [None if pd.isna(x) else float(x) for x in df[col]]
+    return df[col].tolist()
+
+
+def to_dataset_dict(
+    df: pd.DataFrame, schema: Schema, *, seed: int = 13, fractions: dict[str, float] | None = None
+) -> DatasetDict:
+    """Split the rows BY ARTICLE into train / validation / test (seeded; no article in two splits)."""
+    from datasets import Dataset, DatasetDict
+
+    fractions = fractions or DEFAULT_FRACTIONS
+    assignment = split_by_article(df["article_id"].unique().tolist(), fractions, seed)
+    feats = features(schema)
+    out = {}
+    for split in fractions:
+        part = df[df["article_id"].map(assignment) == split]
+        out[split] = Dataset.from_dict({col: _column_values(part, col, schema) for col in feats}, features=feats)
+    return DatasetDict(out)
+
+
+@dataclass(frozen=True)
+class PullFiles:
+    """Where ``write_pull`` put things, and the counts it reported."""
+
+    parquet: Path
+    csv: Path
+    dataset: Path
+    card: Path
+    summary: Path
+    rows: int
+    unannotated: int
+    skipped: int
+
+
+def summary(result: PullResult, df: pd.DataFrame) -> dict[str, Any]:
+    """Counts, plus the claims nobody annotated and the skipped ones, by id (nothing dropped silently)."""
+    return {
+        "project_id": result.project_id,
+        "project": result.project_title,
+        "pulled_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "rows": len(df),
+        "claims_annotated": int(df["claim_id"].nunique()),
+        "articles": int(df["article_id"].nunique()),
+        "annotators": sorted(df["annotator"].unique().tolist()),
+        "unannotated": [{"claim_id": c.claim_id, "article_id": c.article_id, "task_id": c.task_id} for c in result.unannotated],
+        "skipped": [
+            {"claim_id": c.claim_id, "article_id": c.article_id, "task_id": c.task_id, "annotator": who}
+            for c, who in result.skipped
+        ],
+        "foreign_tasks": result.foreign_tasks,
+        "offset_mismatches": result.offset_mismatches,
+    }
+
+
+def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Lists become JSON text in CSV (a spreadsheet cannot hold them); everything else stays."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, list)).any():
+            out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)
+    return out
+
+
+def write_pull(result: PullResult, schema: Schema, out: Path, *, seed: int = 13) -> PullFiles:
+    """Write ``annotations.parquet``, ``annotations.csv``, ``dataset/`` (``save_to_disk``), ``README.md``
+    (the dataset card) and ``summary.json`` under ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    df = to_dataframe(result, schema)
+    dsd = to_dataset_dict(df, schema, seed=seed)
+    info = summary(result, df)
+    files = PullFiles(
+        parquet=out / "annotations.parquet",
+        csv=out / "annotations.csv",
+        dataset=out / "dataset",
+        card=out / "README.md",
+        summary=out / "summary.json",
+        rows=len(df),
+        unannotated=len(result.unannotated),
+        skipped=len(result.skipped),
+    )
+    df.to_parquet(files.parquet, index=False)
+    _csv_frame(df).to_csv(files.csv, index=False)
+    # One shard per split: datasets 5.2 writes an empty split as zero shards and then cannot load it back.
+    dsd.save_to_disk(str(files.dataset), num_shards={name: 1 for name in dsd})
+    files.card.write_text(dataset_card(df, dsd, schema, info, seed=seed), encoding="utf-8")
+    files.summary.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return files
+
+
+def _distribution(df: pd.DataFrame, f: Field) -> list[str]:
+    import pandas as pd
+
+    if f.kind == "flag":
+        counts = Counter(bool(v) for v in df[f.name])
+        names: list[tuple[str, Any]] = [("true", True), ("false", False)]
+    elif f.region_of:
+        counts = Counter(v for vs in df[f.name] for v in vs)
+        names = [(v.value, v.value) for v in f.values] + [("(no answer)", None)]
+    else:
+        counts = Counter(None if pd.isna(v) else v for v in df[f.name])
+        names = [(v.value, v.value) for v in f.values] + [("(no answer)", None)]
+    total = sum(counts.values()) or 1
+    unit = "regions" if f.region_of else "rows"
+    lines = [f"| {f.name} | count | share |", "|---|---:|---:|"]
+    lines += [f"| {shown} | {counts.get(key, 0)} | {counts.get(key, 0) / total:.1%} |" for shown, key in names]
+    return [f"**{f.label}** (`{f.name}`, per {unit[:-1]})", "", *lines, ""]
+
+
+def dataset_card(df: pd.DataFrame, dsd: DatasetDict, schema: Schema, info: dict[str, Any], *, seed: int) -> str:
+    """The README.md of a pulled dataset: what it is, the schema, counts, label distributions, splits."""
+    lines = [
+        "---",
+        "language: [en]",
+        "pretty_name: claimkit claim sourcing annotations",
+        "task_categories: [text-classification, token-classification]",
+        "---",
+        f"# Claim sourcing annotations: {info['project']}",
+        "",
+        f"Pulled by `claimkit pull` from Label Studio project {info['project_id']} on {info['pulled_at']}.",
+        "One row per claim × annotator; every span is a `[start, end)` pair of Unicode code-point offsets into",
+        "the original article text (Python string indexing).",
+        "",
+        "## Schema",
+        "",
+        f"{schema.title} (`{schema.name}` v{schema.version}). {schema.instructions}",
+        "",
+        "| field | kind | values | question |",
+        "|---|---|---|---|",
+    ]
+    for f in schema.fields:
+        kind = f"choice per `{f.region_of}` region" if f.region_of else f.kind
+        values = ", ".join(f"`{v}`" for v in f.value_names) or "-"
+        lines.append(f"| `{f.name}` | {kind} | {values} | {f.help} |")
+    lines += [
+        "",
+        "## Counts",
+        "",
+        f"- rows (claim × annotator): {info['rows']}",
+        f"- claims with at least one annotation: {info['claims_annotated']}",
+        f"- articles: {info['articles']}",
+        f"- annotators: {len(info['annotators'])}",
+        f"- tasks without any annotation: {len(info['unannotated'])} (listed in `summary.json`)",
+        f"- skipped (cancelled) annotations: {len(info['skipped'])} (listed in `summary.json`)",
+        "",
+        "## Label distribution",
+        "",
+    ]
+    for f in schema.fields:
+        if f.kind != "span":
+            lines += _distribution(df, f)
+    lines += [
+        "## Splits",
+        "",
+        f"By article (no article in two splits), seed {seed}, target fractions "
+        + ", ".join(f"{k} {v:.0%}" for k, v in DEFAULT_FRACTIONS.items()),
+        "",
+        "| split | articles | claims | rows |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, ds in dsd.items():
+        lines.append(f"| {name} | {len(set(ds['article_id']))} | {len(set(ds['claim_id']))} | {ds.num_rows} |")
+    lines += [
+        "",
+        "## Files and loading",
+        "",
+        "- `annotations.parquet`, `annotations.csv` (lists as JSON text): the tidy table",
+        "- `dataset/`: `datasets.load_from_disk('dataset')`, choice fields as `ClassLabel` (-1 = no answer)",
+        "- `summary.json`: counts, unannotated tasks and skipped annotations by claim id",
+        "",
+        "Columns: " + ", ".join(f"`{c}`" for c in df.columns),
+        "",
+    ]
+    return "\n".join(lines)
