@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.studio_server_fixture"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CLAIMKIT_SHARED", REPO.parent / "shared"))
 POLNEAR = SHARED / "corpora" / "polnear"
