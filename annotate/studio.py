@@ -460,7 +460,7 @@ def resolve_connection(url: str | None = None, api_key: str | None = None, home:
 def _api_message(exc: Exception) -> str:
     body = getattr(exc, "body", None)
     if isinstance(body, Mapping):
-        for key in ("detail", "validation_errors", "label_config", "predictions", "title"):
+        for key in ("validation_errors", "detail", "label_config", "predictions", "title"):
             if key in body:
                 return json.dumps(body[key], ensure_ascii=False)[:500]
         return json.dumps(body, ensure_ascii=False)[:500]
@@ -536,7 +536,7 @@ class Studio:
             raise StudioError(f"no Label Studio project named {title!r} at {self.conn.url}; push claims to it first (`claimkit push ... --project {title!r}`)")
         return found
 
-    def ensure_project(self, title: str, schema: Schema, model_version: str | None = None) -> tuple[Any, bool]:
+    def ensure_project(self, title: str, schema: Schema) -> tuple[Any, bool]:
         """Create the project, or bring an existing one's config and instructions up to date."""
         if len(title.strip()) < 3:
             raise StudioError(f"project name {title!r} is too short; Label Studio needs at least 3 characters")
@@ -549,8 +549,6 @@ class Studio:
             "show_collab_predictions": True,
             "description": f"claimkit claims; schema {schema.name} v{schema.version}",
         }
-        if model_version:
-            settings["model_version"] = model_version
         found = self.find_project(title)
         if found is None:
             return self.call(self.client.projects.create, title=title, **settings), True
@@ -558,6 +556,11 @@ class Studio:
         if changed:
             found = self.call(self.client.projects.update, id=found.id, **changed)
         return found, False
+
+    def show_predictions_of(self, project: Any, model_version: str) -> None:
+        """Make ``model_version`` the one whose predictions pre-fill the editor (it must have predictions)."""
+        if getattr(project, "model_version", None) != model_version:
+            self.call(self.client.projects.update, id=project.id, model_version=model_version)
 
     def claim_tasks(self, project_id: int) -> dict[str, list[tuple[int, int]]]:
         """claim id → ``[(task id, number of annotations), ...]`` over the whole project."""
@@ -628,7 +631,7 @@ def push(
     previous batch is being imported, so the server, not the client, sets the pace.
     """
     studio = studio or connect(conn)
-    proj, created = studio.ensure_project(project, schema, None if as_annotations else model_version)
+    proj, created = studio.ensure_project(project, schema)
     plan = _PushPlan(schema, ResultChecker(check_config(label_config(schema))), model_version, as_annotations)
     if not created:
         plan.existing = studio.claim_tasks(proj.id)
@@ -644,6 +647,8 @@ def push(
         # Someone else added tasks meanwhile, or a killed push's last batch was still in flight.
         plan.duplicates_removed += _remove_duplicates(studio, studio.claim_tasks(proj.id))
     predicted = plan.with_labels if model_version and not as_annotations else 0
+    if predicted or plan.missing_predictions or plan.predictions_existing:
+        studio.show_predictions_of(proj, model_version)  # type: ignore[arg-type]
     return PushReport(
         project_id=int(proj.id),
         project_url=f"{conn.url}/projects/{proj.id}/data",
