@@ -33,7 +33,7 @@ from annotate.errors import ClaimkitError, CorpusError
 from annotate.nlp import parse_articles
 from annotate.output import from_dict, to_dict
 from annotate.predictor import Predictor
-from annotate.schema import Schema, default_schema
+from annotate.schema import Schema, data_dir, default_schema
 from annotate.sourcing import RulePredictor
 from annotate.split import GRANULARITIES, Granularity, split_parsed
 from annotate.types import SplitArticle
@@ -180,15 +180,18 @@ def split_documents(
 
 
 def splitter_fingerprint(nlp: Language, granularity: str) -> str:
-    """What the claims depend on: the source of every ``annotate`` module, the spaCy pipeline, the granularity.
+    """What the claims depend on: the source of every ``annotate`` module, the bundled data files (cue
+    lexicons), the spaCy pipeline, the granularity.
 
-    Hashing all of ``annotate/`` (not only ``split.py``) is deliberately coarse: a helper the splitter
-    starts to use can never leave a stale cache behind; the price is a re-split after unrelated edits.
+    Hashing all of ``annotate/`` and ``data/`` (not only ``split.py``) is deliberately coarse: a helper or
+    a word list the splitter starts to use can never leave a stale cache behind; the price is a re-split
+    after unrelated edits.
     """
     import annotate
 
+    files = sorted(Path(annotate.__file__).parent.rglob("*.py")) + sorted(p for p in data_dir().rglob("*") if p.is_file())
     h = hashlib.sha1()
-    for path in sorted(Path(annotate.__file__).parent.rglob("*.py")):
+    for path in files:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     meta = getattr(nlp, "meta", {}) or {}

@@ -103,7 +103,8 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
         out += _table(["system", "field", "match", "precision", "recall", "F1", "tp", "fp", "fn"], rows)
     else:
         out += ["No system predicts source or cue spans."]
-    out += ["", f"Gold: {corpus['gold_entities']} distinct entity spans.", "", "## Slices (claim macro-F1)", ""]
+    gold_counts = ", ".join(f"{n} {f}" for f, n in corpus["gold_entities"].items())
+    out += ["", f"Gold: {gold_counts} spans (distinct per article).", "", "## Slices (claim macro-F1)", ""]
     slice_names = list(corpus["slices"])
     out += _table(
         ["system", *slice_names],
