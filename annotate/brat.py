@@ -12,6 +12,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from annotate.errors import CorpusError
@@ -55,6 +56,17 @@ class BratDocument:
     def spans_of(self, role: str) -> tuple[Span, ...]:
         """Merged character spans of every entity of a type, e.g. all gold ``Content``."""
         return merge_spans(s for e in self.entities.values() if e.type == role for s in e.spans)
+
+    @cached_property
+    def content_chars(self) -> frozenset[int]:
+        """Non-space character positions of all gold Content (computed once per document)."""
+        return frozenset(nonspace_positions(self.article.text, self.spans_of("Content")))
+
+    @cached_property
+    def attribution_content_chars(self) -> tuple[frozenset[int], ...]:
+        """Non-space content positions of each attribution relation, in ``attributions`` order."""
+        text = self.article.text
+        return tuple(frozenset(nonspace_positions(text, (s for c in a.contents for s in c.spans))) for a in self.attributions)
 
 
 def parse_ann(ann_text: str, text: str, origin: str = "<ann>") -> tuple[dict[str, Entity], tuple[Attribution, ...]]:
@@ -161,18 +173,13 @@ def gold_labels(doc: BratDocument, claim_spans: Sequence[Span], schema: Schema |
     """
     schema = schema or default_schema()
     asserted, attributed = schema["attribution"].value_names
-    text = doc.article.text
-    claim_chars = nonspace_positions(text, claim_spans)
-    content_chars = nonspace_positions(text, doc.spans_of("Content"))
-    share = len(claim_chars & content_chars) / len(claim_chars) if claim_chars else 0.0
+    claim_chars = nonspace_positions(doc.article.text, claim_spans)
+    share = len(claim_chars & doc.content_chars) / len(claim_chars) if claim_chars else 0.0
     is_attributed = share >= GOLD_CONTENT_THRESHOLD
     labels: dict[str, Label] = {"attribution": Label(attributed if is_attributed else asserted, 1.0)}
     best: Attribution | None = None
     if is_attributed:
-        overlaps = [
-            (len(claim_chars & nonspace_positions(text, (s for c in a.contents for s in c.spans))), a)
-            for a in doc.attributions
-        ]
+        overlaps = [(len(claim_chars & chars), a) for chars, a in zip(doc.attribution_content_chars, doc.attributions, strict=True)]
         overlap, candidate = max(overlaps, key=lambda pair: pair[0], default=(0, None))
         best = candidate if overlap > 0 else None
     for name, entity in (("source", best.source if best else None), ("cue", best.cue if best else None)):

@@ -1,43 +1,321 @@
-"""Article → atomic claims (placeholder: one claim per sentence; the dependency rules replace it)."""
+"""Article → atomic claims, with spaCy dependency rules.
+
+A sentence is cut at *split points*, each detaching a subtree as a claim of its own:
+
+- reported content, away from its frame: "NSO has said | its tool cannot be used ..." (the frame
+  alone, "NSO has said", is not a claim and is dropped);
+- coordinated clauses, sharing the subject when the second has none: "WhatsApp sued NSO and
+  [WhatsApp] hacked phones";
+- non-restrictive relative clauses ("Candiru, ... (which is said to be used ...)"), with the noun they
+  describe standing in for the relative pronoun;
+- in ``proposition`` granularity also restrictive relative clauses, appositives, participial
+  modifiers and clauses, and list coordination (one claim per conjunct), close to PropSegmEnt.
+
+Claims keep exact character spans into the original article (discontinuous when a shared subject
+is borrowed) and never cross a sentence. "According to X" and trailing "..., X said" frames are left
+in their clause; the sourcing rules attribute them (see ``annotate.frames``).
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from annotate.frames import SUBJECTS, Frame, find_frames, subject_of, subtree
 from annotate.nlp import ParsedArticle, parse_articles
 from annotate.predictor import Predictor
-from annotate.types import Article, Claim, Span, SplitArticle
+from annotate.types import Article, Claim, Span, SplitArticle, merge_spans
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
 Granularity = Literal["clause", "proposition"]
 GRANULARITIES: tuple[str, ...] = ("clause", "proposition")
 
+_RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that", "whose"})
+_NP_MODIFIERS = frozenset({"det", "compound", "amod", "poss", "nummod", "nmod", "case", "quantmod", "predet"})
+_MAX_LIST_CLAIMS = 8
+_SEPARATORS = frozenset({",", ";", ":", "—", "–", "-", "--"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A claim in token space, before it becomes character spans."""
+
+    tokens: frozenset[int]
+    substitute: tuple[tuple[int, tuple[int, ...]], ...] = ()  # relative pronoun → the noun phrase it stands for
+
 
 def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> SplitArticle:
+    """Split one parsed article into claims (no labels)."""
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {GRANULARITIES}, not {granularity!r}")
     article = parsed.article
     sentences: list[Span] = []
     sentence_paragraph: list[int] = []
     claims: list[Claim] = []
     for para in parsed.paragraphs:
-        for sent in para.doc.sents:
-            span = Span(para.span.start + sent.start_char, para.span.start + sent.end_char)
+        doc, offset = para.doc, para.span.start
+        for sent in doc.sents:
+            words = [t for t in sent if not t.is_space]
+            if not words:
+                continue
             index = len(sentences)
-            sentences.append(span)
+            sentences.append(Span(offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)))
             sentence_paragraph.append(para.index)
-            spans = (span,)
-            claims.append(
-                Claim(Claim.make_id(article.id, spans), article.id, sent.text, spans, index, para.index)
-            )
-    return SplitArticle(article, tuple(p.span for p in parsed.paragraphs), tuple(sentences), tuple(sentence_paragraph), tuple(claims))
+            seen: set[tuple[Span, ...]] = set()
+            for unit in sentence_units(sent, granularity):
+                spans = tuple(s.shift(offset) for s in unit_spans(doc, unit.tokens))
+                if not spans or spans in seen:
+                    continue
+                seen.add(spans)
+                text = unit_text(doc, unit)
+                claims.append(Claim(Claim.make_id(article.id, spans), article.id, text, spans, index, para.index))
+    return SplitArticle(
+        article,
+        tuple(p.span for p in parsed.paragraphs),
+        tuple(sentences),
+        tuple(sentence_paragraph),
+        tuple(claims),
+    )
+
+
+def sentence_units(sent: SpacySpan, granularity: Granularity) -> list[Unit]:
+    """The claims of one sentence as token sets, in reading order."""
+    frames = find_frames(sent)
+    splitter = _SentenceSplitter(sent, frames, granularity)
+    units = splitter.split(sent.root, frozenset())
+    if not units:  # a sentence that is all frame or punctuation still yields itself
+        units = [Unit(frozenset(t.i for t in sent if not t.is_space))]
+    if granularity == "proposition":
+        units = [u for unit in units for u in splitter.expand_lists(unit)]
+    units = [
+        Unit(u.tokens, tuple((i, np) for i, np in splitter.substitutes.items() if i in u.tokens)) for u in units
+    ]
+    return sorted(units, key=lambda u: min(u.tokens))
+
+
+class _SentenceSplitter:
+    """Recursive descent over one sentence's dependency tree (state: the sentence and its frames)."""
+
+    def __init__(self, sent: SpacySpan, frames: list[Frame], granularity: Granularity) -> None:
+        self.sent = sent
+        self.doc = sent.doc
+        self.fine = granularity == "proposition"
+        self.frame_by_cue: dict[int, Frame] = {}
+        self.substitutes: dict[int, tuple[int, ...]] = {}
+        self.frame_pps: set[int] = set()  # "according to X", "in a statement": cue + source, not content
+        for frame in frames:
+            if frame.kind in ("according", "statement"):
+                self.frame_pps.add(min(frame.cue))
+        self.content_heads: set[int] = set()
+        for frame in frames:
+            if frame.content_heads:
+                self.frame_by_cue[frame.cue[0] if frame.kind != "verb" else _verb_of(sent, frame)] = frame
+                self.content_heads.update(frame.content_heads)
+
+    # -- split points -------------------------------------------------------------------------
+    def split_kind(self, tok: Token) -> str | None:
+        """Why ``tok``'s subtree becomes a claim of its own, or None when it stays in its parent."""
+        if tok.i in self.content_heads:
+            return "content"
+        if tok.i in self.frame_pps:
+            return "frame"
+        dep, head = tok.dep_, tok.head
+        if dep == "conj" and tok.pos_ in ("VERB", "AUX") and head.pos_ in ("VERB", "AUX"):
+            return "conj"
+        if dep == "conj" and any(c.dep_ in SUBJECTS for c in tok.children) and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
+            return "conj"  # a clause attached to a non-verb by a parsing slip
+        if dep == "ccomp" and tok.i < head.i and head.i not in self.frame_by_cue and _comma_before_subject(head) and any(c.dep_ in SUBJECTS for c in tok.children):
+            return "comma_clause"  # "A was targeted, B sued NSO, and ..." parsed as a complement
+        if dep == "relcl" and (self.fine or _non_restrictive(tok)):
+            return "relcl"
+        if dep == "parataxis" and any(c.dep_ in SUBJECTS for c in tok.children) and tok.i not in self._trailing_cues():
+            return "parataxis"
+        if self.fine:
+            if dep == "appos" and head.pos_ in ("NOUN", "PROPN"):
+                return "appos"
+            if dep == "acl" and tok.tag_ in ("VBN", "VBG") and head.pos_ in ("NOUN", "PROPN"):
+                return "acl"
+            if dep == "advcl" and tok.tag_ in ("VBG", "VBN") and not any(c.dep_ in SUBJECTS or c.dep_ == "mark" for c in tok.children):
+                return "advcl"
+        return None
+
+    def _trailing_cues(self) -> set[int]:
+        return {i for i, f in self.frame_by_cue.items()}
+
+    # -- recursion ----------------------------------------------------------------------------
+    def split(self, root: Token, inherited: frozenset[int]) -> list[Unit]:
+        """Units of the subtree under ``root``: its own core first, then the detached parts."""
+        units: list[Unit] = []
+        own: set[int] = set()
+        dropped: set[int] = set()
+        stack = [root]
+        while stack:
+            tok = stack.pop()
+            own.add(tok.i)
+            for child in tok.children:
+                kind = self.split_kind(child)
+                if kind is None:
+                    stack.append(child)
+                    continue
+                if kind != "frame":
+                    units.extend(self._detach(child, kind))
+                dropped |= self._leftovers(tok, child, kind, root)
+        own -= dropped
+        frame = self.frame_by_cue.get(root.i)
+        if frame is None or frame.kind != "verb":  # a verb frame alone ("NSO has said") is no claim
+            core = _trim(self.doc, own | set(inherited))
+            if any(not self.doc[i].is_punct for i in core):
+                units.insert(0, Unit(frozenset(core)))
+        return units
+
+    def _leftovers(self, head: Token, child: Token, kind: str, root: Token) -> set[int]:
+        """Tokens of the parent that only made sense with the detached part: the "and" before a
+        conjunct, and a frame inside a modifier ("people that NSO says ...", "as NSO says")."""
+        if kind == "frame":
+            return subtree(child)
+        if kind in ("conj", "parataxis", "comma_clause"):
+            return {c.i for c in head.children if c.dep_ in ("cc", "punct") and child.left_edge.i - 2 <= c.i < child.left_edge.i}
+        if kind == "content" and head.i != root.i and head.dep_ in ("relcl", "advcl", "acl"):
+            content = set().union(*(subtree(self.doc[h]) for h in self.frame_by_cue[head.i].content_heads)) if head.i in self.frame_by_cue else subtree(child)
+            return subtree(head) - content
+        return set()
+
+    def _detach(self, tok: Token, kind: str) -> list[Unit]:
+        head = tok.head
+        if kind in ("content", "comma_clause"):
+            return self.split(tok, frozenset())
+        if kind in ("conj", "advcl", "parataxis"):
+            has_subject = any(c.dep_ in SUBJECTS for c in tok.children)
+            subject = None if has_subject else subject_of(head)
+            inherited: frozenset[int] = frozenset()
+            if subject is not None and subject.dep_ != "expl":
+                inherited = frozenset(i for i in subtree(subject) if i < tok.left_edge.i or i > tok.right_edge.i)
+            return self.split(tok, inherited)
+        noun_phrase = frozenset(_minimal_np(_np_head(head)))
+        if kind == "relcl":
+            pronoun = tok.left_edge
+            if pronoun.lower_ in _RELATIVE_PRONOUNS and pronoun.lower_ != "whose":
+                self.substitutes[pronoun.i] = tuple(sorted(noun_phrase))
+                return self.split(tok, frozenset())
+        return self.split(tok, noun_phrase)  # appos, acl: "Robert Stromberg, [a] production designer"
+
+    def expand_lists(self, unit: Unit) -> list[Unit]:
+        """One unit per conjunct of the first noun/adjective list inside ``unit`` (proposition mode)."""
+        for i in sorted(unit.tokens):
+            tok = self.doc[i]
+            conjuncts = [c for c in tok.children if c.dep_ == "conj" and c.i in unit.tokens and c.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")]
+            if not conjuncts or tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
+                continue
+            members = [tok, *conjuncts][:_MAX_LIST_CLAIMS]
+            first_only = subtree(tok) - set().union(*(subtree(c) for c in conjuncts)) - {c.i for c in tok.children if c.dep_ in ("cc", "punct", "preconj")}
+            shared = unit.tokens - subtree(tok)
+            out = []
+            for m in members:
+                own = first_only if m.i == tok.i else subtree(m) - {c.i for c in m.children if c.dep_ in ("cc", "punct")}
+                if m.i != tok.i:  # a conjunct borrows the first one's determiners and compounds
+                    own |= {c.i for c in tok.children if c.dep_ in ("det", "poss") and c.i < tok.i}
+                tokens = _trim(self.doc, set(shared) | own)
+                if tokens:
+                    out.append(Unit(frozenset(tokens)))
+            return out or [unit]
+        return [unit]
+
+
+def _verb_of(sent: SpacySpan, frame: Frame) -> int:
+    doc = sent.doc
+    for i in frame.cue:
+        if doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("aux", "auxpass"):
+            return i
+    return frame.cue[0]
+
+
+def _non_restrictive(relcl: Token) -> bool:
+    before = relcl.left_edge.i - 1
+    return before >= 0 and relcl.doc[before].text in (",", "(", "—", "–", "-")
+
+
+def _comma_before_subject(verb: Token) -> bool:
+    subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+    if not subjects:
+        return False
+    before = subjects[0].left_edge.i - 1
+    return before >= 0 and verb.doc[before].text in (",", ";")
+
+
+def _np_head(noun: Token) -> Token:
+    """Climb "of" phrases so "the list of entities" stands for a relative clause on "entities"."""
+    while noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head.head
+    return noun
+
+
+def _minimal_np(noun: Token) -> set[int]:
+    """The noun and its pre-modifiers (determiners, compounds, adjectives, possessives)."""
+    out = {noun.i}
+    for child in noun.children:
+        if child.dep_ in _NP_MODIFIERS and child.i < noun.i:
+            out |= subtree(child)
+    return out
+
+
+def _trim(doc, tokens: set[int]) -> set[int]:
+    """Drop whitespace, and leading/trailing punctuation and conjunctions (sentence-final marks stay)."""
+    ordered = sorted(i for i in tokens if not doc[i].is_space)
+    while ordered and (doc[ordered[0]].is_punct and doc[ordered[0]].text not in ("“", '"', "‘", "``", "''", "(") or doc[ordered[0]].dep_ in ("cc",)):
+        ordered.pop(0)
+    while ordered and doc[ordered[-1]].dep_ in ("cc",):
+        ordered.pop()
+    kept = []
+    for k, i in enumerate(ordered):  # a comma left dangling next to a removed part goes too
+        if doc[i].text in _SEPARATORS:
+            prev_gap = k == 0 or ordered[k - 1] != i - 1
+            nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+            if prev_gap or nxt is None or nxt != i + 1 or doc[nxt].is_punct:
+                continue
+        kept.append(i)
+    return set(kept)
+
+
+def unit_spans(doc, tokens: Iterable[int]) -> tuple[Span, ...]:
+    """Character spans (doc-relative) of a token set; tokens separated only by whitespace merge."""
+    text = doc.text
+    return merge_spans((Span(doc[i].idx, doc[i].idx + len(doc[i].text)) for i in tokens), text)
+
+
+def unit_text(doc, unit: Unit) -> str:
+    """A readable standalone text: the unit's words in order, the relative pronoun replaced by its
+    noun, a leading complementizer ("that") dropped, first letter capitalised."""
+    substitutes = dict(unit.substitute)
+    pieces: list[str] = []
+    ordered = sorted(unit.tokens)
+    for n, i in enumerate(ordered):
+        tok = doc[i]
+        word = tok.text
+        if i in substitutes:
+            word = " ".join(doc[j].text for j in substitutes[i])
+        elif n == 0 and tok.dep_ == "mark" and tok.lower_ in ("that", "whether", "if"):
+            continue
+        if pieces and pieces[-1] != " " and i - 1 not in unit.tokens and not tok.is_punct:
+            pieces.append(" ")
+        pieces.append(word)
+        nxt = ordered[n + 1] if n + 1 < len(ordered) else None
+        if nxt is not None and nxt == i + 1 and tok.whitespace_:
+            pieces.append(" ")
+    text = "".join(pieces).replace("( )", "").replace("()", "").strip()
+    text = " ".join(text.split())
+    return text[:1].upper() + text[1:] if text else text
 
 
 def split_articles(
     articles: Iterable[Article], nlp: Language, granularity: Granularity = "clause"
 ) -> Iterator[SplitArticle]:
+    """Split articles into claims without labels, streaming."""
     for parsed in parse_articles(articles, nlp):
         yield split_parsed(parsed, granularity)
 

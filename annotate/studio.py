@@ -64,6 +64,8 @@ a small window in which a killed push can leave a committed-but-unacknowledged b
 REQUEST_TIMEOUT_S = 300.0
 """Generous on purpose: a 10,000-task export or a big import on a loaded laptop takes tens of seconds."""
 
+_DESCRIPTION_PREFIX = "claimkit claims;"
+"""Start of the description of every project claimkit creates: ``push`` never rewrites anyone else's project."""
 _HELP_STYLE = "font-weight: normal; font-size: 13px; color: #555; margin: 0 0 4px 0"
 _COLORS = ("#f59e0b", "#10b981", "#6366f1", "#ef4444", "#0ea5e9", "#a855f7")
 
@@ -433,19 +435,21 @@ class Connection:
 
 def resolve_connection(url: str | None = None, api_key: str | None = None, home: Path | None = None) -> Connection:
     """Connection settings: options, then ``LABEL_STUDIO_URL`` / ``LABEL_STUDIO_API_KEY``, then the
-    file written by ``claimkit studio start``. Each of URL and key is taken from the first place that has it."""
-    from annotate.studio_server import read_state, studio_home
+    file written by ``claimkit studio start``.
 
-    state = None
-    if not (url and api_key) and not (os.environ.get("LABEL_STUDIO_URL") and os.environ.get("LABEL_STUDIO_API_KEY")):
-        state = read_state(home)
-    candidates = [
-        (url, api_key, "options"),
-        (os.environ.get("LABEL_STUDIO_URL"), os.environ.get("LABEL_STUDIO_API_KEY"), "environment"),
-        (state.url if state else None, state.api_key if state else None, str((home or studio_home()) / "studio.json")),
-    ]
-    chosen_url = next((u for u, _, _ in candidates if u), None)
-    chosen_key, origin = next(((k, o) for _, k, o in candidates if k), (None, ""))
+    The URL comes from the first place that has one, the key likewise; but the local server's token
+    is only ever paired with the local server's URL, so ``--url`` pointing elsewhere never sends it away.
+    """
+    from annotate.studio_server import STATE_FILE, read_state, studio_home
+
+    env_url, env_key = os.environ.get("LABEL_STUDIO_URL"), os.environ.get("LABEL_STUDIO_API_KEY")
+    state = None if (url or env_url) and (api_key or env_key) else read_state(home)
+    file_url = state.url if state else None
+    chosen_url = url or env_url or file_url
+    keys = [(api_key, "options"), (env_key, "environment")]
+    if state is not None and chosen_url and chosen_url.rstrip("/") == state.url.rstrip("/"):
+        keys.append((state.api_key, str((home or studio_home()) / STATE_FILE)))
+    chosen_key, origin = next(((k, o) for k, o in keys if k), (None, ""))
     if not chosen_url or not chosen_key:
         raise StudioError(
             "no Label Studio to talk to: run `claimkit studio start`, or set LABEL_STUDIO_URL and "
@@ -547,11 +551,16 @@ class Studio:
             "expert_instruction": instructions_html(schema),
             "show_instruction": True,
             "show_collab_predictions": True,
-            "description": f"claimkit claims; schema {schema.name} v{schema.version}",
+            "description": f"{_DESCRIPTION_PREFIX} schema {schema.name} v{schema.version}",
         }
         found = self.find_project(title)
         if found is None:
             return self.call(self.client.projects.create, title=title, **settings), True
+        if not str(found.description or "").startswith(_DESCRIPTION_PREFIX):
+            raise StudioError(
+                f"project {title!r} (id {found.id}) was not made by claimkit; pushing would replace its labeling "
+                "config, so choose another project name"
+            )
         changed = {k: v for k, v in settings.items() if getattr(found, k, None) != v}
         if changed:
             found = self.call(self.client.projects.update, id=found.id, **changed)

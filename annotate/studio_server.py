@@ -211,6 +211,11 @@ def start(home: Path | None = None, port: int | None = None, timeout: float = ST
     if state is not None and _pid_is_our_server(state.pid, state.port) and is_healthy(state.url):
         return state
     if state is None:
+        if (data_dir / "label_studio.sqlite3").exists():
+            raise StudioError(
+                f"{data_dir} holds a Label Studio database but {home / STATE_FILE} with its credentials is gone; "
+                "restore that file, or move the data directory away to start afresh"
+            )
         state = ServerState(
             url="",
             port=0,
@@ -218,7 +223,8 @@ def start(home: Path | None = None, port: int | None = None, timeout: float = ST
             password=secrets.token_urlsafe(18),
             api_key=secrets.token_hex(20),
         )
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data_dir.mkdir(exist_ok=True, mode=0o700)
     chosen = port or (state.port if state.port and _port_is_free(state.port) else free_port())
     url = f"http://127.0.0.1:{chosen}"
     command = [

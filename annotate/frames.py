@@ -1,0 +1,242 @@
+"""Attribution frames found in a dependency parse: who (source) says (cue) what (content).
+
+The splitter and the rule predictor share this module: the splitter cuts reported content away from
+its frame ("NSO has said | its tool cannot be used ..."), and the predictor labels a claim attributed
+when most of it lies inside some frame's content or inside quotation marks. All positions are token
+indices of the paragraph ``Doc``; the lexicons come from ``data/cues.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+import yaml
+
+from annotate.schema import data_dir
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+FrameKind = Literal["verb", "according", "noun", "statement", "stance", "passive", "adverb"]
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+_CUE_DEPS = ("aux", "auxpass", "neg", "prt")
+
+# Quotation marks: straight and curly double quotes, NYT-style doubled apostrophes, and curly single
+# quotes (headlines). A closing ’ inside a word (can’t, group’s) or after a plural s (Bezos’) is an
+# apostrophe, never a quote.
+_OPEN_CLOSE = {"“": "”", "‘": "’", "``": "''"}
+_TOGGLES = ('"', "''")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The cue word lists of ``data/cues.yaml`` as frozen sets (see that file for what each holds)."""
+
+    reporting_verbs: frozenset[str]
+    stance_verbs: frozenset[str]
+    reporting_nouns: frozenset[str]
+    statement_nouns: frozenset[str]
+    attribution_adverbs: frozenset[str]
+    passive_reporting_verbs: frozenset[str]
+    hedge_words: frozenset[str]
+    hedge_phrases: tuple[tuple[str, ...], ...]
+    dispute_verbs: frozenset[str]
+    corroborate_verbs: frozenset[str]
+    contradict_verbs: frozenset[str]
+    anaphoric_objects: frozenset[str]
+    source_types: dict[str, frozenset[str]]
+
+
+@cache
+def lexicon() -> Lexicon:
+    raw = yaml.safe_load((data_dir() / "cues.yaml").read_text(encoding="utf-8"))
+    sets = {k: frozenset(str(w).lower() for w in v) for k, v in raw.items() if isinstance(v, list) and k != "hedge_phrases"}
+    return Lexicon(
+        **sets,
+        hedge_phrases=tuple(tuple(str(w).lower() for w in p) for p in raw["hedge_phrases"]),
+        source_types={k: frozenset(str(w).lower() for w in v) for k, v in raw["source_types"].items()},
+    )
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One attribution: cue and source tokens, the content tokens, and the content subtrees that the
+    splitter detaches as claims of their own (empty when the content stays in its clause)."""
+
+    kind: FrameKind
+    cue: tuple[int, ...]
+    source: tuple[int, ...]
+    content: frozenset[int]
+    content_heads: tuple[int, ...] = ()
+
+
+def subtree(token: Token) -> set[int]:
+    return {t.i for t in token.subtree}
+
+
+def matches(token: Token, words: frozenset[str]) -> bool:
+    return token.lemma_.lower() in words or token.lower_ in words
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, or for a subject-less conjunct/complement, the subject it shares."""
+    seen = 0
+    while verb is not None and seen < 6:
+        for child in verb.children:
+            if child.dep_ in SUBJECTS:
+                return child
+        if verb.dep_ in ("conj", "xcomp", "advcl", "acl") and verb.head.i != verb.i:
+            verb = verb.head
+            seen += 1
+            continue
+        if verb.dep_ == "relcl":
+            return verb.head
+        return None
+    return None
+
+
+def _cue_tokens(verb: Token) -> list[int]:
+    cue = [verb.i] + [c.i for c in verb.children if c.dep_ in _CUE_DEPS]
+    lex = lexicon()
+    for child in verb.children:  # "said in a statement"
+        if child.dep_ == "prep" and child.lower_ == "in":
+            objs = [g for g in child.children if g.dep_ == "pobj" and matches(g, lex.statement_nouns)]
+            if objs:
+                cue.extend(subtree(child))
+    return sorted(set(cue))
+
+
+def _source_tokens(verb: Token) -> list[int]:
+    subject = subject_of(verb)
+    if subject is not None and subject.dep_ != "expl" and subject.pos_ != "VERB":
+        return sorted(subtree(subject)) if subject.head.i == verb.i or subject.dep_ in SUBJECTS else [subject.i]
+    for child in verb.children:  # passive: "it was reported by the Post"
+        if child.dep_ == "agent":
+            return sorted(subtree(child) - {child.i})
+    return []
+
+
+def _reported(head: Token) -> set[int]:
+    """The content under a complement head, minus a coordinated clause with its own subject after a
+    comma ("NSO has said X, and the department has not disputed this"): that one is the author's."""
+    out = subtree(head)
+    for conj in head.children:
+        if conj.dep_ == "conj" and any(c.dep_ in SUBJECTS for c in conj.children):
+            before = conj.doc[conj.left_edge.i - 1] if conj.left_edge.i > 0 else None
+            before2 = conj.doc[conj.left_edge.i - 2] if conj.left_edge.i > 1 else None
+            marked = any(c.dep_ == "mark" for c in conj.children)
+            if not marked and (getattr(before, "text", "") == "," or getattr(before2, "text", "") == ","):
+                out -= subtree(conj)
+                out -= {c.i for c in head.children if c.dep_ in ("cc", "punct") and c.i > head.i and c.i < conj.i}
+    return out
+
+
+def clause_root(token: Token) -> Token:
+    """The nearest verb (or the sentence root) at or above ``token``."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def find_frames(sent: Span) -> list[Frame]:
+    """Every attribution frame in a sentence, in token order."""
+    lex = lexicon()
+    frames: list[Frame] = []
+    for tok in sent:
+        kind_pos = tok.pos_
+        if kind_pos in ("VERB", "AUX") and matches(tok, lex.reporting_verbs):
+            heads = [c for c in tok.children if c.dep_ == "ccomp"]
+            if heads:
+                content = set().union(*(_reported(h) for h in heads))
+                frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content), tuple(h.i for h in heads)))
+                continue
+            if tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i < tok.i and tok.head.pos_ in ("VERB", "AUX") and subject_of(tok) is not None:
+                # "..., X said" parsed with the content as the head clause
+                head = tok.head
+                content = subtree(head) - subtree(tok)
+                frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
+                continue
+        if kind_pos in ("VERB", "AUX") and matches(tok, lex.passive_reporting_verbs) and any(c.dep_ == "auxpass" for c in tok.children):
+            if any(c.dep_ == "xcomp" for c in tok.children):  # "X is said to ..."
+                cue = _cue_tokens(tok)
+                content = subtree(tok) - set(cue)
+                frames.append(Frame("passive", tuple(cue), tuple(_source_tokens(tok)) if any(c.dep_ == "agent" for c in tok.children) else (), frozenset(content)))
+                continue
+        if kind_pos in ("VERB", "AUX") and matches(tok, lex.stance_verbs):
+            objs = [c for c in tok.children if c.dep_ in ("xcomp", "dobj", "ccomp")]
+            if objs:
+                content = set().union(*(subtree(o) for o in objs))
+                frames.append(Frame("stance", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
+                continue
+        if tok.lower_ == "according":
+            to = [c for c in tok.children if c.lower_ == "to"]
+            objs = [g for t in to for g in t.children if g.dep_ == "pobj"]
+            if objs:
+                root = clause_root(tok.head)
+                content = subtree(root) - subtree(tok)
+                source = sorted(subtree(objs[0]))
+                frames.append(Frame("according", (tok.i, to[0].i), tuple(source), frozenset(content)))
+                continue
+        if kind_pos in ("NOUN", "PROPN") and matches(tok, lex.reporting_nouns):
+            clauses = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+            if clauses:
+                source = [i for c in tok.children if c.dep_ == "poss" for i in subtree(c)]
+                content = set().union(*(subtree(c) for c in clauses))
+                frames.append(Frame("noun", (tok.i,), tuple(sorted(source)), frozenset(content), tuple(c.i for c in clauses)))
+                continue
+        if tok.lower_ == "in" and tok.dep_ == "prep" and not matches(tok.head, lex.reporting_verbs):
+            objs = [g for g in tok.children if g.dep_ == "pobj" and matches(g, lex.statement_nouns)]
+            if objs and tok.head.pos_ in ("VERB", "AUX"):
+                source = sorted(i for c in objs[0].children if c.dep_ == "poss" for i in subtree(c))
+                cue = sorted(subtree(tok) - set(source))
+                content = subtree(tok.head) - subtree(tok)
+                frames.append(Frame("statement", tuple(cue), tuple(source), frozenset(content)))
+                continue
+        if tok.lower_ in lex.attribution_adverbs:
+            head = clause_root(tok.head)
+            frames.append(Frame("adverb", (tok.i,), (), frozenset(subtree(head) - {tok.i})))
+    return frames
+
+
+def quoted_tokens(doc: Doc) -> set[int]:
+    """Token indices inside quotation marks (marks included), tracked over a whole paragraph.
+
+    An opening mark left unclosed at the end of the paragraph quotes to the end of it (news style:
+    a quote running on into the next paragraph opens again there).
+    """
+    inside: set[int] = set()
+    open_at: int | None = None
+    closer: str | None = None
+    for tok in doc:
+        text = tok.text
+        if open_at is None:
+            if text in _OPEN_CLOSE:
+                open_at, closer = tok.i, _OPEN_CLOSE[text]
+            elif text in _TOGGLES:
+                open_at, closer = tok.i, text
+            continue
+        is_close = text == closer
+        if closer == "’" and is_close:
+            prev_is_s = tok.i > 0 and doc[tok.i - 1].text.lower().endswith("s") and not doc[tok.i - 1].whitespace_
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            glued_word = nxt is not None and not tok.whitespace_ and nxt.is_alpha
+            is_close = not glued_word and not (prev_is_s and nxt is not None and nxt.is_alpha)
+        if is_close:
+            inside.update(range(open_at, tok.i + 1))
+            open_at = closer = None
+    if open_at is not None:
+        inside.update(range(open_at, len(doc)))
+    return inside
+
+
+def spans_tokens(doc: Doc, char_spans: Iterable[tuple[int, int]]) -> set[int]:
+    """Token indices of ``doc`` whose characters fall inside any of the (doc-relative) char spans."""
+    out: set[int] = set()
+    for start, end in char_spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            out.update(t.i for t in span if not t.is_space)
+    return out
