@@ -71,7 +71,9 @@ def _labelled(items: Sequence[SplitArticle], labels: Sequence[Label]) -> list[Sp
     return out
 
 
-def _check_training_data(items: Sequence[SplitArticle], gold: Sequence[Sequence[str]], names: Sequence[str]) -> list[str]:
+def _check_training_data(
+    items: Sequence[SplitArticle], gold: Sequence[Sequence[str]], names: Sequence[str]
+) -> list[str]:
     if len(items) != len(gold) or any(len(i.claims) != len(g) for i, g in zip(items, gold, strict=False)):
         raise ValueError("gold must hold one label per claim of every training article")
     flat = [v for g in gold for v in g]
@@ -118,7 +120,9 @@ class TfidfLogRegBaseline:
 
     model_version = "tfidf-logreg-1"
 
-    def __init__(self, schema: Schema | None = None, *, seed: int = BASELINE_SEED, c: float = 1.0, min_df: int = 2) -> None:
+    def __init__(
+        self, schema: Schema | None = None, *, seed: int = BASELINE_SEED, c: float = 1.0, min_df: int = 2
+    ) -> None:
         self.schema = schema or default_schema()
         self.fields = frozenset({"attribution"})
         self.seed = seed
@@ -182,10 +186,11 @@ class TfidfLogRegBaseline:
         features = self._model.named_steps["features"]
         return {
             "features": "tfidf word 1-2-grams: claim text + sentence with the claim marked",
-            "vocabulary": {name: len(t.vocabulary_) for name, t, _ in features.transformers_ if hasattr(t, "vocabulary_")},
+            "vocabulary": {
+                name: len(t.vocabulary_) for name, t, _ in features.transformers_ if hasattr(t, "vocabulary_")
+            },
             "C": self.c,
             "min_df": self.min_df,
             "class_weight": "balanced",
             "seed": self.seed,
         }
-

@@ -189,13 +189,17 @@ def splitter_fingerprint(nlp: Language, granularity: str) -> str:
     """
     import annotate
 
-    files = sorted(Path(annotate.__file__).parent.rglob("*.py")) + sorted(p for p in data_dir().rglob("*") if p.is_file())
+    files = sorted(Path(annotate.__file__).parent.rglob("*.py")) + sorted(
+        p for p in data_dir().rglob("*") if p.is_file()
+    )
     h = hashlib.sha1()
     for path in files:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     meta = getattr(nlp, "meta", {}) or {}
-    h.update(f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}|{sorted(nlp.pipe_names)}|{granularity}".encode())
+    h.update(
+        f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}|{sorted(nlp.pipe_names)}|{granularity}".encode()
+    )
     return h.hexdigest()
 
 
@@ -238,7 +242,10 @@ def _read_cache(path: Path, docs: Sequence[BratDocument]) -> list[SplitArticle] 
     items = []
     for record, doc in zip(records, docs, strict=True):
         text = doc.article.text
-        if record.get("id") != doc.article.id or record.get("text_sha1") != hashlib.sha1(text.encode("utf-8")).hexdigest():
+        if (
+            record.get("id") != doc.article.id
+            or record.get("text_sha1") != hashlib.sha1(text.encode("utf-8")).hexdigest()
+        ):
             return None
         record["text"] = text
         try:
@@ -275,7 +282,9 @@ def _mentions(doc: BratDocument, entity_type: str) -> list[tuple[Any, ...]]:
     return unique_mentions(doc.article.text, (e.spans for e in doc.entities.values() if e.type == entity_type))
 
 
-def _slice_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str], attributed: str) -> dict[str, Any]:
+def _slice_scores(
+    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str], attributed: str
+) -> dict[str, Any]:
     scores = classification_scores(gold, predicted, labels)
     return {
         "claims": scores["n"],
@@ -309,9 +318,14 @@ class AttributionEvaluator:
         """Raise ``EvaluationError`` unless ``labelled`` holds exactly our claims, each with an attribution."""
         names = self.schema["attribution"].value_names
         if len(labelled) != len(self.articles):
-            raise EvaluationError(f"{name}: returned {len(labelled)} articles for {len(self.articles)}; a predictor returns its input, in order")
+            raise EvaluationError(
+                f"{name}: returned {len(labelled)} articles for {len(self.articles)}; "
+                "a predictor returns its input, in order"
+            )
         for gold, item in zip(self.articles, labelled, strict=True):
-            if item.article.id != gold.item.article.id or [c.id for c in item.claims] != [c.id for c in gold.item.claims]:
+            if item.article.id != gold.item.article.id or [c.id for c in item.claims] != [
+                c.id for c in gold.item.claims
+            ]:
                 raise EvaluationError(
                     f"{name}: article {gold.item.article.id!r} came back with other claims; "
                     "a predictor must label the claims it is given, never re-split them"
@@ -359,7 +373,10 @@ class AttributionEvaluator:
             pub["pred"].extend(pred)
             pub["char"].append(chars)
             for g, p, whole, quoted in zip(gold.gold, pred, gold.whole_sentence, gold.quoted, strict=True):
-                for key in ("whole_sentence" if whole else "split_sentence", "quoted_sentence" if quoted else "unquoted_sentence"):
+                for key in (
+                    "whole_sentence" if whole else "split_sentence",
+                    "quoted_sentence" if quoted else "unquoted_sentence",
+                ):
                     slices[key][0].append(g)
                     slices[key][1].append(p)
         claim = classification_scores(gold_all, pred_all, names)
@@ -487,7 +504,10 @@ class EvalConfig:
             if value is not None and value <= 0:
                 raise EvaluationError(f"--{name.replace('_', '-')} must be a positive number of articles, not {value}")
         if self.baselines and self.train_split == self.split:
-            raise EvaluationError(f"baselines would be trained on the split they are scored on ({self.split!r}); pick another --split or --no-baselines")
+            raise EvaluationError(
+                f"baselines would be trained on the split they are scored on ({self.split!r}); "
+                "pick another --split or --no-baselines"
+            )
 
 
 def environment(nlp: Language | None = None) -> dict[str, Any]:
@@ -515,7 +535,9 @@ def environment(nlp: Language | None = None) -> dict[str, Any]:
     }
 
 
-def _run_predictor(predictor: Predictor, items: Sequence[SplitArticle], name: str, progress: bool, batch: int = 16) -> list[SplitArticle]:
+def _run_predictor(
+    predictor: Predictor, items: Sequence[SplitArticle], name: str, progress: bool, batch: int = 16
+) -> list[SplitArticle]:
     out: list[SplitArticle] = []
     batches = range(0, len(items), batch)
     bar = None
@@ -533,12 +555,16 @@ def _run_predictor(predictor: Predictor, items: Sequence[SplitArticle], name: st
     return out
 
 
-def _train_baselines(config: EvalConfig, nlp: Language, schema: Schema, progress: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+def _train_baselines(
+    config: EvalConfig, nlp: Language, schema: Schema, progress: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Fit the baselines on the training split's claims (same splitter, same gold rule)."""
     start = time.perf_counter()
     docs = read_documents(config.corpus_dir, config.train_split, config.train_limit)
     cache_dir = Path(config.cache_dir) if config.cache_dir else None
-    items, cache = load_split_articles(docs, config.train_split, nlp, config.granularity, cache_dir=cache_dir, progress=progress)
+    items, cache = load_split_articles(
+        docs, config.train_split, nlp, config.granularity, cache_dir=cache_dir, progress=progress
+    )
     split_seconds = time.perf_counter() - start
     start = time.perf_counter()
     gold = [gold_article(d, item, schema).gold for d, item in zip(docs, items, strict=True)]
@@ -614,10 +640,14 @@ def evaluate_attribution(
     start = time.perf_counter()
     docs = read_documents(corpus_dir, split, limit)
     rule_predictors = {n: p for n, p in predictors.items() if isinstance(p, RulePredictor)}
-    items, labelled, predict_seconds = split_documents(docs, nlp, granularity, rule_predictors, progress=progress, desc=f"split {split}")
+    items, labelled, predict_seconds = split_documents(
+        docs, nlp, granularity, rule_predictors, progress=progress, desc=f"split {split}"
+    )
     timing["split_seconds"] = time.perf_counter() - start
     start = time.perf_counter()
-    evaluator = AttributionEvaluator(tuple(gold_article(d, i, schema) for d, i in zip(docs, items, strict=True)), schema)
+    evaluator = AttributionEvaluator(
+        tuple(gold_article(d, i, schema) for d, i in zip(docs, items, strict=True)), schema
+    )
     timing["gold_seconds"] = time.perf_counter() - start
 
     # 2. the other predictors label the same claims
@@ -662,12 +692,18 @@ def evaluate_attribution(
         "task": "attribution",
         "primary_metric": PRIMARY_METRIC,
         "greater_is_better": True,
-        "ranking": [{"system": n, PRIMARY_METRIC: systems[n][PRIMARY_METRIC], "char_f1": systems[n]["char_f1"]} for n in ranking],
+        "ranking": [
+            {"system": n, PRIMARY_METRIC: systems[n][PRIMARY_METRIC], "char_f1": systems[n]["char_f1"]} for n in ranking
+        ],
         "corpus": {"path": str(corpus_dir), "split": split, **evaluator.corpus_stats()},
         "train": train_info,
         "systems": systems,
         "reference": POLNEAR_REFERENCE,
-        "config": {**asdict(config), "splitter_fingerprint": splitter_fingerprint(nlp, granularity)[:12], "schema": f"{schema.name}@{schema.version}"},
+        "config": {
+            **asdict(config),
+            "splitter_fingerprint": splitter_fingerprint(nlp, granularity)[:12],
+            "schema": f"{schema.name}@{schema.version}",
+        },
         "environment": environment(nlp),
         "timing": timing,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -36,7 +36,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     return lines
 
 
-def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None = None, schema: Schema | None = None) -> str:
+def render_markdown(
+    report: Mapping[str, Any], plots: Mapping[str, str] | None = None, schema: Schema | None = None
+) -> str:
     """The report as Markdown: summary table first, then the detail a reader needs to trust it."""
     schema = schema or default_schema()
     asserted, attributed = schema["attribution"].value_names
@@ -45,7 +47,8 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
     out = [
         f"# Attribution evaluation — {corpus['split']} split",
         "",
-        f"Corpus `{corpus['path']}`, split `{corpus['split']}`: {corpus['articles']} articles, {corpus['sentences']} sentences, "
+        f"Corpus `{corpus['path']}`, split `{corpus['split']}`: {corpus['articles']} articles, "
+        f"{corpus['sentences']} sentences, "
         f"{corpus['claims']} claims ({_fmt(corpus['claims_per_sentence'], 2)} per sentence); gold {attributed} share "
         f"{_fmt(corpus['gold_attributed_share'])}. Primary metric: `{report['primary_metric']}` (higher is better).",
         "",
@@ -56,19 +59,31 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
     for entry in report["ranking"]:
         s = systems[entry["system"]]
         source = s["spans"].get("source", {})
-        rows.append([
-            entry["system"],
-            s["kind"],
-            s["claim"]["macro_f1"],
-            s["claim"][attributed]["f1"],
-            s["claim"][asserted]["f1"],
-            s["char"]["f1"],
-            source.get("exact", {}).get("f1"),
-            source.get("overlap", {}).get("f1"),
-            s["pr_curve"]["average_precision"],
-        ])
+        rows.append(
+            [
+                entry["system"],
+                s["kind"],
+                s["claim"]["macro_f1"],
+                s["claim"][attributed]["f1"],
+                s["claim"][asserted]["f1"],
+                s["char"]["f1"],
+                source.get("exact", {}).get("f1"),
+                source.get("overlap", {}).get("f1"),
+                s["pr_curve"]["average_precision"],
+            ]
+        )
     out += _table(
-        ["system", "kind", "claim macro-F1", f"F1 {attributed}", f"F1 {asserted}", "char F1", "source F1 exact", "source F1 overlap", "AP"],
+        [
+            "system",
+            "kind",
+            "claim macro-F1",
+            f"F1 {attributed}",
+            f"F1 {asserted}",
+            "char F1",
+            "source F1 exact",
+            "source F1 overlap",
+            "AP",
+        ],
         rows,
     )
     out += ["", "`–`: not applicable (the system predicts no source spans, or the slice is empty).", ""]
@@ -77,17 +92,51 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
     rows = []
     for name, s in systems.items():
         c = s["claim"]
-        rows.append([name, c[attributed]["precision"], c[attributed]["recall"], c[attributed]["f1"],
-                     c[asserted]["precision"], c[asserted]["recall"], c[asserted]["f1"], c["accuracy"]])
-    out += _table(["system", f"P {attributed}", f"R {attributed}", f"F1 {attributed}", f"P {asserted}", f"R {asserted}", f"F1 {asserted}", "accuracy"], rows)
+        rows.append(
+            [
+                name,
+                c[attributed]["precision"],
+                c[attributed]["recall"],
+                c[attributed]["f1"],
+                c[asserted]["precision"],
+                c[asserted]["recall"],
+                c[asserted]["f1"],
+                c["accuracy"],
+            ]
+        )
+    out += _table(
+        [
+            "system",
+            f"P {attributed}",
+            f"R {attributed}",
+            f"F1 {attributed}",
+            f"P {asserted}",
+            f"R {asserted}",
+            f"F1 {asserted}",
+            "accuracy",
+        ],
+        rows,
+    )
     out += ["", "## Character level (non-space characters, gold = Content)", ""]
     out += _table(
         ["system", "precision", "recall", "F1", "tp", "fp", "fn"],
-        [[n, s["char"]["precision"], s["char"]["recall"], s["char"]["f1"], s["char"]["tp"], s["char"]["fp"], s["char"]["fn"]] for n, s in systems.items()],
+        [
+            [
+                n,
+                s["char"]["precision"],
+                s["char"]["recall"],
+                s["char"]["f1"],
+                s["char"]["tp"],
+                s["char"]["fp"],
+                s["char"]["fn"],
+            ]
+            for n, s in systems.items()
+        ],
     )
     out += [
         "",
-        f"Oracle (every claim given its gold value): char F1 {_fmt(corpus['oracle_char_f1'])} — the ceiling the splitter's "
+        f"Oracle (every claim given its gold value): char F1 {_fmt(corpus['oracle_char_f1'])} — "
+        "the ceiling the splitter's "
         f"claim boundaries leave. Claims cover {_fmt(corpus['coverage']['text'])} of the text and "
         f"{_fmt(corpus['coverage']['gold_content'])} of the gold Content characters.",
         "",
@@ -112,9 +161,16 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
     )
     first = next(iter(systems.values()), None)
     if first is not None:
-        out += ["", "Claims per slice: " + ", ".join(
-            f"{k} {first['slices'][k]['claims']} (gold {attributed} {_fmt(first['slices'][k]['gold_attributed_share'])})" for k in slice_names
-        ) + "."]
+        out += [
+            "",
+            "Claims per slice: "
+            + ", ".join(
+                f"{k} {first['slices'][k]['claims']} "
+                f"(gold {attributed} {_fmt(first['slices'][k]['gold_attributed_share'])})"
+                for k in slice_names
+            )
+            + ".",
+        ]
     out += ["", "## By publisher (claim macro-F1 / char F1)", ""]
     publishers = list(corpus["publishers"])
     out += _table(
@@ -125,7 +181,10 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
                 corpus["publishers"][p],
                 first["by_publisher"][p]["claims"] if first else None,
                 first["by_publisher"][p]["gold_attributed_share"] if first else None,
-                *(f"{_fmt(s['by_publisher'][p]['macro_f1'])} / {_fmt(s['by_publisher'][p]['char_f1'])}" for s in systems.values()),
+                *(
+                    f"{_fmt(s['by_publisher'][p]['macro_f1'])} / {_fmt(s['by_publisher'][p]['char_f1'])}"
+                    for s in systems.values()
+                ),
             ]
             for p in publishers
         ],
@@ -136,17 +195,21 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
     out += ["", "## Run", ""]
     if train:
         out += [
-            f"Baselines trained on `{train['split']}`: {train['articles']} articles, {train['claims']} claims, gold {attributed} "
+            f"Baselines trained on `{train['split']}`: {train['articles']} articles, {train['claims']} claims, "
+            f"gold {attributed} "
             f"share {_fmt(train['gold_attributed_share'])} (claims cache {'hit' if train['cache_hit'] else 'miss'}).",
             "",
         ]
     env, timing = report["environment"], report["timing"]
     out += [
         f"- Machine: {env['cpu']} ({env['cpu_count']} CPUs), {env['platform']}, Python {env['python']}",
-        f"- spaCy pipeline: {env['spacy_pipeline']}; packages: " + ", ".join(f"{k} {v}" for k, v in env["packages"].items()),
-        f"- Splitter fingerprint `{report['config']['splitter_fingerprint']}`, granularity `{report['config']['granularity']}`, "
+        f"- spaCy pipeline: {env['spacy_pipeline']}; packages: "
+        + ", ".join(f"{k} {v}" for k, v in env["packages"].items()),
+        f"- Splitter fingerprint `{report['config']['splitter_fingerprint']}`, "
+        f"granularity `{report['config']['granularity']}`, "
         f"limit {report['config']['limit']}, train limit {report['config']['train_limit']}",
-        f"- Time: total {_fmt(timing['total_seconds'], 1)} s; parse + split {_fmt(timing['split_seconds'], 1)} s; labelling "
+        f"- Time: total {_fmt(timing['total_seconds'], 1)} s; "
+        f"parse + split {_fmt(timing['split_seconds'], 1)} s; labelling "
         + "; ".join(f"{n} {_fmt(s['predict_seconds'], 2)} s" for n, s in systems.items())
         + " (rule predictors reuse the splitter's parse, so their time excludes it)",
         f"- Created {report['created']}",
@@ -172,7 +235,7 @@ def _reference_lines(reference: Mapping[str, Any]) -> list[str]:
             lines.append(f"- {prefix}: {_fmt(value)}")
 
     walk("", {k: v for k, v in reference.items() if k != "note"})
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _plot_confusion(system: str, confusion: Mapping[str, Any], path: Path) -> None:
@@ -204,8 +267,13 @@ def _plot_pr(systems: Mapping[str, Any], prevalence: float | None, attributed: s
         if not curve["recall"]:
             continue
         # a system with few distinct scores gives few points: draw them as steps with markers
-        ax.step(curve["recall"], curve["precision"], where="post", marker="." if len(curve["recall"]) < 10 else None,
-                label=f"{name} (AP {_fmt(curve['average_precision'])})")
+        ax.step(
+            curve["recall"],
+            curve["precision"],
+            where="post",
+            marker="." if len(curve["recall"]) < 10 else None,
+            label=f"{name} (AP {_fmt(curve['average_precision'])})",
+        )
     if prevalence is not None:
         ax.axhline(prevalence, color="grey", linestyle=":", linewidth=1, label=f"prevalence {prevalence:.2f}")
     ax.set_xlim(0, 1.02)

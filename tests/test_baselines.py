@@ -1,12 +1,14 @@
 """The majority and TF-IDF + logistic regression baselines on hand-built split articles (no spaCy)."""
 
+import itertools
+
 import pytest
 
 from annotate.predictor import Predictor
 from annotate.schema import default_schema
 from annotate.types import Article, Claim, Span, SplitArticle
-from models.metrics import p_attributed
 from models.baselines import CLAIM_MARKER, MajorityBaseline, TfidfLogRegBaseline, claim_example
+from models.metrics import p_attributed
 
 ASSERTED, ATTRIBUTED = default_schema()["attribution"].value_names
 
@@ -20,11 +22,15 @@ def make_item(article_id: str, sentences: list[str], cuts: dict[int, list[int]] 
         s = Span(start, start + len(sentence))
         spans.append(s)
         bounds = [0, *(cuts or {}).get(i, []), len(sentence)]
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in itertools.pairwise(bounds):
             piece = (Span(s.start + a, s.start + b),)
-            claims.append(Claim(Claim.make_id(article_id, piece), article_id, text[s.start + a : s.start + b], piece, i, 0))
+            claims.append(
+                Claim(Claim.make_id(article_id, piece), article_id, text[s.start + a : s.start + b], piece, i, 0)
+            )
         start += len(sentence) + 1
-    return SplitArticle(Article(article_id, text), (Span(0, len(text)),), tuple(spans), (0,) * len(spans), tuple(claims))
+    return SplitArticle(
+        Article(article_id, text), (Span(0, len(text)),), tuple(spans), (0,) * len(spans), tuple(claims)
+    )
 
 
 def test_baselines_claim_example_marks_the_claim_in_its_sentence():
@@ -77,7 +83,12 @@ TRAIN = [
 ]
 
 
-CUT_TRAIN = ["Taxes will rise, the minister said.", "Exports fell, officials said.", "Exports fell.", "Taxes will rise."]
+CUT_TRAIN = [
+    "Taxes will rise, the minister said.",
+    "Exports fell, officials said.",
+    "Exports fell.",
+    "Taxes will rise.",
+]
 CUT_GOLD = [ATTRIBUTED, ASSERTED, ATTRIBUTED, ASSERTED, ASSERTED, ASSERTED]  # source + cue are not content
 
 
@@ -89,7 +100,9 @@ def fitted_tfidf() -> TfidfLogRegBaseline:
 
 def test_baselines_tfidf_learns_reporting_verbs_and_quotes():
     model = fitted_tfidf()
-    (out,) = model.predict([make_item("dev", ["“Prices will fall,” the senator said.", "The bridge is based in Ohio."])])
+    (out,) = model.predict(
+        [make_item("dev", ["“Prices will fall,” the senator said.", "The bridge is based in Ohio."])]
+    )
     labels = [c.labels["attribution"] for c in out.claims]
     assert [label.value for label in labels] == [ATTRIBUTED, ASSERTED]
     assert all(type(label.value) is str for label in labels)  # plain names, not numpy strings
@@ -103,7 +116,9 @@ def test_baselines_tfidf_sees_the_attribution_cut_off_by_the_splitter():
     (cut,) = model.predict([make_item("dev", ["Prices will fall next year, the minister said."], cuts={0: [26]})])
     (bare,) = model.predict([make_item("dev", ["Prices will fall next year."], cuts={0: [26]})])
     assert cut.claims[0].text == bare.claims[0].text == "Prices will fall next year"
-    assert p_attributed(cut.claims[0].labels["attribution"], ATTRIBUTED) > p_attributed(bare.claims[0].labels["attribution"], ATTRIBUTED)
+    assert p_attributed(cut.claims[0].labels["attribution"], ATTRIBUTED) > p_attributed(
+        bare.claims[0].labels["attribution"], ATTRIBUTED
+    )
 
 
 def test_baselines_tfidf_is_deterministic():

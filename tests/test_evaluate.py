@@ -57,12 +57,16 @@ def make_item(text: str = TEXT, article_id: str = "a") -> SplitArticle:
     s1, s2, s3 = span_of(text, S1), span_of(text, S2), span_of(text, S3)
     cut = s1.start + len("Taxes rose sharply")
     pieces = [(Span(s1.start, cut), 0), (Span(cut, s1.end), 0), (s2, 1), (s3, 2)]
-    claims = tuple(Claim(Claim.make_id(article_id, (s,)), article_id, text[s.start : s.end], (s,), i, 0) for s, i in pieces)
+    claims = tuple(
+        Claim(Claim.make_id(article_id, (s,)), article_id, text[s.start : s.end], (s,), i, 0) for s, i in pieces
+    )
     sentences = (s1, s2, s3, span_of(text, "Read more."))
     return SplitArticle(Article(article_id, text), (Span(0, len(text)),), sentences, (0, 0, 0, 0), claims)
 
 
-def labelled(item: SplitArticle, values: list[tuple[str, float]], sources: list[tuple[Span, ...] | None]) -> SplitArticle:
+def labelled(
+    item: SplitArticle, values: list[tuple[str, float]], sources: list[tuple[Span, ...] | None]
+) -> SplitArticle:
     claims = []
     for claim, (value, score), source in zip(item.claims, values, sources, strict=True):
         labels = {"attribution": Label(value, score)}
@@ -114,7 +118,11 @@ def test_evaluate_source_spans_exact_and_overlap(evaluator):
     spans = evaluator.score([predicted_item()])["spans"]
     assert set(spans) == {"source"}  # the system predicts no cue label: cue is not scored
     assert (spans["source"]["exact"]["tp"], spans["source"]["exact"]["fp"], spans["source"]["exact"]["fn"]) == (0, 1, 2)
-    assert (spans["source"]["overlap"]["tp"], spans["source"]["overlap"]["fp"], spans["source"]["overlap"]["fn"]) == (1, 0, 1)
+    assert (spans["source"]["overlap"]["tp"], spans["source"]["overlap"]["fp"], spans["source"]["overlap"]["fn"]) == (
+        1,
+        0,
+        1,
+    )
 
 
 def test_evaluate_source_spans_only_from_attributed_claims(evaluator):
@@ -153,7 +161,11 @@ def test_evaluate_corpus_stats(evaluator):
 def test_evaluate_by_publisher_groups_articles():
     other_text = "It rained."
     other_item = SplitArticle(
-        Article("b", other_text), (Span(0, 10),), (Span(0, 10),), (0,), (Claim("c", "b", other_text, (Span(0, 10),), 0, 0),)
+        Article("b", other_text),
+        (Span(0, 10),),
+        (Span(0, 10),),
+        (0,),
+        (Claim("c", "b", other_text, (Span(0, 10),), 0, 0),),
     )
     other_doc = BratDocument(Article("b", other_text, {"publisher": "breitbart"}), "x", {}, ())
     ev = AttributionEvaluator((gold_article(make_doc(), make_item()), gold_article(other_doc, other_item)))
@@ -223,7 +235,12 @@ def test_evaluate_cache_round_trip_and_staleness(tmp_path):
 
 
 def fake_report(evaluator: AttributionEvaluator) -> dict:
-    system = {"kind": "predictor", "model_version": "fixed-1", **evaluator.score([predicted_item()]), "predict_seconds": 0.1}
+    system = {
+        "kind": "predictor",
+        "model_version": "fixed-1",
+        **evaluator.score([predicted_item()]),
+        "predict_seconds": 0.1,
+    }
     return {
         "task": "attribution",
         "primary_metric": "claim_macro_f1",
@@ -234,7 +251,14 @@ def fake_report(evaluator: AttributionEvaluator) -> dict:
         "systems": {"sys one": system},
         "reference": {"note": "context", "rules": {"claim_macro_f1": 0.877}},
         "config": {"splitter_fingerprint": "abc", "granularity": "clause", "limit": None, "train_limit": None},
-        "environment": {"cpu": "cpu", "cpu_count": 2, "platform": "linux", "python": "3.11", "packages": {}, "spacy_pipeline": None},
+        "environment": {
+            "cpu": "cpu",
+            "cpu_count": 2,
+            "platform": "linux",
+            "python": "3.11",
+            "packages": {},
+            "spacy_pipeline": None,
+        },
         "timing": {"total_seconds": 1.0, "split_seconds": 0.5},
         "created": "now",
         "predictions": list(evaluator.prediction_rows({"sys one": [predicted_item()]})),
@@ -244,7 +268,14 @@ def fake_report(evaluator: AttributionEvaluator) -> dict:
 def test_evaluate_write_report_files(evaluator, tmp_path):
     written = write_report(fake_report(evaluator), tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["by-publisher.png", "confusion-sys-one.png", "pr-curve.png", "predictions.jsonl", "report.json", "report.md"]
+    assert names == [
+        "by-publisher.png",
+        "confusion-sys-one.png",
+        "pr-curve.png",
+        "predictions.jsonl",
+        "report.json",
+        "report.md",
+    ]
     saved = json.loads((tmp_path / "report.json").read_text())
     assert "predictions" not in saved and saved["systems"]["sys one"]["claim_macro_f1"] == 0.5
     assert len((tmp_path / "predictions.jsonl").read_text().splitlines()) == 4

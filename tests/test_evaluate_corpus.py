@@ -61,14 +61,27 @@ def test_evaluate_corpus_train_claims_come_from_the_cache(polnear_dir, nlp, tmp_
 
 def test_evaluate_corpus_cli_writes_the_report(polnear_dir, nlp, tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
-    argv = ["claimkit", "eval", "attribution", "--polnear", str(polnear_dir), "--limit", "2", "--no-baselines", "--out", str(out)]
+    argv = [
+        "claimkit",
+        "eval",
+        "attribution",
+        "--polnear",
+        str(polnear_dir),
+        "--limit",
+        "2",
+        "--no-baselines",
+        "--out",
+        str(out),
+    ]
     monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as exit_info:
         main()
     assert exit_info.value.code in (0, None)
     printed = json.loads(capsys.readouterr().out)
     assert list(printed["systems"]) == ["rules"] and "predictions" not in printed
-    assert {"report.json", "report.md", "pr-curve.png", "confusion-rules.png", "predictions.jsonl"} <= {p.name for p in out.iterdir()}
+    assert {"report.json", "report.md", "pr-curve.png", "confusion-rules.png", "predictions.jsonl"} <= {
+        p.name for p in out.iterdir()
+    }
 
 
 def test_evaluate_corpus_cli_bad_split_is_one_line_exit_2(polnear_dir, nlp, tmp_path, monkeypatch, capsys):

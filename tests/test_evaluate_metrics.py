@@ -175,4 +175,7 @@ def test_metrics_is_whole_sentence():
 
 
 def test_metrics_round_floats_nested():
-    assert round_floats({"a": [0.123456, 2], "b": {"c": 1 / 3, "d": None}}) == {"a": [0.1235, 2], "b": {"c": 0.3333, "d": None}}
+    assert round_floats({"a": [0.123456, 2], "b": {"c": 1 / 3, "d": None}}) == {
+        "a": [0.1235, 2],
+        "b": {"c": 0.3333, "d": None},
+    }

