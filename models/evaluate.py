@@ -15,6 +15,7 @@ Metric definitions are in ``models.metrics`` and ``docs/evaluation.md``.
 
 from __future__ import annotations
 
+import ast
 import gzip
 import hashlib
 import json
@@ -179,19 +180,33 @@ def split_documents(
 # --- the on-disk cache of split claims -----------------------------------------------------------------------
 
 
-def splitter_fingerprint(nlp: Language, granularity: str) -> str:
-    """What the claims depend on: the source of every ``annotate`` module, the bundled data files (cue
-    lexicons), the spaCy pipeline, the granularity.
+def splitter_modules() -> list[Path]:
+    """``annotate/split.py`` and every ``annotate`` module it imports, transitively, anywhere in the file.
 
-    Hashing all of ``annotate/`` and ``data/`` (not only ``split.py``) is deliberately coarse: a helper or
-    a word list the splitter starts to use can never leave a stale cache behind; the price is a re-split
-    after unrelated edits.
+    Imports inside functions count too (the splitter may import a helper lazily): the set errs on the
+    side of including a module, since a missed one would leave a stale cache behind.
     """
     import annotate
 
-    files = sorted(Path(annotate.__file__).parent.rglob("*.py")) + sorted(
-        p for p in data_dir().rglob("*") if p.is_file()
-    )
+    root = Path(annotate.__file__).parent
+    todo, seen = ["split"], set()
+    while todo:
+        name = todo.pop()
+        path = root / f"{name}.py"
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            modules += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            todo += [m.split(".")[1] for m in modules if m.startswith("annotate.")]
+    return [root / f"{name}.py" for name in sorted(seen)]
+
+
+def splitter_fingerprint(nlp: Language, granularity: str) -> str:
+    """What the claims depend on: the splitter's modules (``splitter_modules``), the bundled data files
+    (cue lexicons), the spaCy pipeline and its version, the granularity."""
+    files = splitter_modules() + sorted(p for p in data_dir().rglob("*") if p.is_file())
     h = hashlib.sha1()
     for path in files:
         h.update(path.name.encode())

@@ -15,6 +15,7 @@ from models.evaluate import (
     _write_cache,
     gold_article,
     select_articles,
+    splitter_modules,
 )
 from models.report import render_markdown, write_report
 
@@ -287,3 +288,9 @@ def test_evaluate_markdown_summary(evaluator):
     assert "| sys one | predictor | 0.500 |" in md
     assert "confusion" not in md  # no plot links when no plots were written
     assert "rules / claim_macro_f1: 0.877" in md
+
+
+def test_evaluate_cache_key_follows_the_splitters_imports():
+    names = {p.name for p in splitter_modules()}
+    assert {"split.py", "nlp.py", "types.py"} <= names
+    assert "studio.py" not in names and "brat.py" not in names  # edits there keep the cached claims
