@@ -29,6 +29,7 @@ _CUE_DEPS = ("aux", "auxpass", "neg", "prt")
 # apostrophe, never a quote.
 _OPEN_CLOSE = {"“": "”", "‘": "’", "``": "''"}
 _TOGGLES = ('"', "''")
+_CLOSERS = ("”", '"', "''")
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,17 @@ def _source_tokens(verb: Token) -> list[int]:
     return []
 
 
+def _complements(verb: Token) -> set[int]:
+    """Everything a stance verb governs except its subject, auxiliaries and punctuation: PolNeAR
+    takes the object, the to-infinitive and the prepositional complements as the content."""
+    out: set[int] = set()
+    for child in verb.children:
+        if child.dep_ in SUBJECTS or child.dep_ in _CUE_DEPS or child.dep_ in ("punct", "cc", "conj", "mark", "advmod", "npadvmod", "relcl"):
+            continue
+        out |= subtree(child)
+    return out
+
+
 def _reported(head: Token) -> set[int]:
     """The content under a complement head, minus a coordinated clause with its own subject after a
     comma ("NSO has said X, and the department has not disputed this"): that one is the author's."""
@@ -166,9 +178,8 @@ def find_frames(sent: Span) -> list[Frame]:
                 frames.append(Frame("passive", tuple(cue), tuple(_source_tokens(tok)) if any(c.dep_ == "agent" for c in tok.children) else (), frozenset(content)))
                 continue
         if kind_pos in ("VERB", "AUX") and matches(tok, lex.stance_verbs):
-            objs = [c for c in tok.children if c.dep_ in ("xcomp", "dobj", "ccomp")]
-            if objs:
-                content = set().union(*(subtree(o) for o in objs))
+            content = _complements(tok)
+            if content:
                 frames.append(Frame("stance", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
                 continue
         if tok.lower_ == "according":
@@ -204,8 +215,10 @@ def find_frames(sent: Span) -> list[Frame]:
 def quoted_tokens(doc: Doc) -> set[int]:
     """Token indices inside quotation marks (marks included), tracked over a whole paragraph.
 
-    An opening mark left unclosed at the end of the paragraph quotes to the end of it (news style:
-    a quote running on into the next paragraph opens again there).
+    Paragraph-level conventions of news text: an opening mark left unclosed quotes to the end of
+    the paragraph (a quote running on into the next paragraph opens again there); a closing mark
+    with no opening one closes a quote that began in an earlier paragraph, so it quotes from the
+    paragraph start. Embedded tweets (``<tweet ...>...</tweet>``) count as quoted.
     """
     inside: set[int] = set()
     open_at: int | None = None
@@ -213,7 +226,9 @@ def quoted_tokens(doc: Doc) -> set[int]:
     for tok in doc:
         text = tok.text
         if open_at is None:
-            if text in _OPEN_CLOSE:
+            if text in _CLOSERS and not inside and _looks_closing(tok):
+                inside.update(range(0, tok.i + 1))  # the tail of a quote opened in an earlier paragraph
+            elif text in _OPEN_CLOSE:
                 open_at, closer = tok.i, _OPEN_CLOSE[text]
             elif text in _TOGGLES:
                 open_at, closer = tok.i, text
@@ -229,7 +244,24 @@ def quoted_tokens(doc: Doc) -> set[int]:
             open_at = closer = None
     if open_at is not None:
         inside.update(range(open_at, len(doc)))
+    text = doc.text
+    start = text.find("<tweet")
+    while start != -1:
+        end = text.find("</tweet>", start)
+        end = len(text) if end == -1 else end + len("</tweet>")
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            inside.update(range(span.start, span.end))
+        start = text.find("<tweet", end)
     return inside
+
+
+def _looks_closing(tok: Token) -> bool:
+    """A quote mark glued to the word or punctuation before it and followed by space or the end."""
+    if tok.i == 0:
+        return False
+    prev = tok.doc[tok.i - 1]
+    return not prev.whitespace_ and (tok.whitespace_ or tok.i + 1 == len(tok.doc) or tok.doc[tok.i + 1].is_punct)
 
 
 def spans_tokens(doc: Doc, char_spans: Iterable[tuple[int, int]]) -> set[int]:

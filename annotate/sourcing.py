@@ -107,8 +107,6 @@ class RulePredictor:
             return _Evidence(None, None, 0.0, hedges)
         best, best_share = None, 0.0
         for frame in frames:
-            if set(frame.cue) & words and frame.kind in ("verb", "stance", "noun"):
-                continue  # the claim holds the frame itself ("X said"), not only its content
             share = len(words & frame.content) / len(words)
             if share > best_share or (share == best_share and best is not None and FRAME_SCORES[frame.kind] > FRAME_SCORES[best.kind]):
                 best, best_share = frame, share

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from annotate.frames import SUBJECTS, Frame, find_frames, subject_of, subtree
+from annotate.frames import SUBJECTS, Frame, find_frames, quoted_tokens, subject_of, subtree
 from annotate.nlp import ParsedArticle, parse_articles
 from annotate.predictor import Predictor
 from annotate.types import Article, Claim, Span, SplitArticle, merge_spans
@@ -60,6 +60,7 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
     claims: list[Claim] = []
     for para in parsed.paragraphs:
         doc, offset = para.doc, para.span.start
+        quoted = quoted_tokens(doc)
         for sent in doc.sents:
             words = [t for t in sent if not t.is_space]
             if not words:
@@ -68,7 +69,7 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
             sentences.append(Span(offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)))
             sentence_paragraph.append(para.index)
             seen: set[tuple[Span, ...]] = set()
-            for unit in sentence_units(sent, granularity):
+            for unit in sentence_units(sent, granularity, quoted):
                 spans = tuple(s.shift(offset) for s in unit_spans(doc, unit.tokens))
                 if not spans or spans in seen:
                     continue
@@ -84,9 +85,13 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
     )
 
 
-def sentence_units(sent: SpacySpan, granularity: Granularity) -> list[Unit]:
-    """The claims of one sentence as token sets, in reading order."""
-    frames = find_frames(sent)
+def sentence_units(sent: SpacySpan, granularity: Granularity, quoted: set[int] = frozenset()) -> list[Unit]:
+    """The claims of one sentence as token sets, in reading order.
+
+    Frames inside quotation marks ("“I hope Russia is listening,” he said") do not split: the whole
+    quotation is what the outer source said.
+    """
+    frames = [f for f in find_frames(sent) if f.cue[0] not in quoted]
     splitter = _SentenceSplitter(sent, frames, granularity)
     units = splitter.split(sent.root, frozenset())
     if not units:  # a sentence that is all frame or punctuation still yields itself
