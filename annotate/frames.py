@@ -20,7 +20,7 @@ from annotate.schema import data_dir
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-FrameKind = Literal["verb", "according", "noun", "statement", "stance", "passive", "adverb"]
+FrameKind = Literal["verb", "according", "noun", "colon", "stance", "passive", "adverb"]
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
 _CUE_DEPS = ("aux", "auxpass", "neg", "prt")
 
@@ -120,6 +120,31 @@ def _source_tokens(verb: Token) -> list[int]:
     return []
 
 
+def _colon_frame(sent: Span) -> Frame | None:
+    """Headline attribution "Poll: Sanders leads" / "Hillary: Mother 'Absolutely Wrong'": a short
+    name or noun before a colon opening the sentence is the source, the rest the content."""
+    words = [t for t in sent if not t.is_space]
+    for k, tok in enumerate(words[:5]):
+        if tok.text == ":":
+            prefix = words[:k]
+            rest = [t.i for t in words[k + 1 :]]
+            if prefix and len(rest) >= 3 and all(t.pos_ in ("PROPN", "NOUN", "DET", "ADJ", "PART") for t in prefix) and prefix[-1].pos_ in ("PROPN", "NOUN"):
+                return Frame("colon", (tok.i,), tuple(t.i for t in prefix), frozenset(rest))
+            return None
+    return None
+
+
+def _without_asides(tokens: set[int], doc: Doc) -> set[int]:
+    """Drop non-restrictive relative clauses on names ("Trump, who leads in the polls"): the author's asides, not
+    part of what the source said (quotation marks still make them attributed, by the quote rule)."""
+    out = set(tokens)
+    for i in tokens:
+        tok = doc[i]
+        if tok.dep_ == "relcl" and tok.head.pos_ == "PROPN" and tok.left_edge.i > 0 and doc[tok.left_edge.i - 1].text in (",", "(", "—"):
+            out -= subtree(tok)
+    return out
+
+
 def _complements(verb: Token) -> set[int]:
     """Everything a stance verb governs except its subject, auxiliaries and punctuation: PolNeAR
     takes the object, the to-infinitive and the prepositional complements as the content."""
@@ -128,22 +153,28 @@ def _complements(verb: Token) -> set[int]:
         if child.dep_ in SUBJECTS or child.dep_ in _CUE_DEPS or child.dep_ in ("punct", "cc", "conj", "mark", "advmod", "npadvmod", "relcl"):
             continue
         out |= subtree(child)
-    return out
+    return _without_asides(out, verb.doc)
+
+
+def _is_frame_verb(verb: Token) -> bool:
+    lex = lexicon()
+    return any(matches(verb, words) for words in (lex.reporting_verbs, lex.stance_verbs, lex.dispute_verbs, lex.corroborate_verbs))
 
 
 def _reported(head: Token) -> set[int]:
     """The content under a complement head, minus a coordinated clause with its own subject after a
-    comma ("NSO has said X, and the department has not disputed this"): that one is the author's."""
+    comma whose verb is itself a reporting or dispute verb ("NSO has said X, and the department has
+    not disputed this"): that one is the author's report of another source."""
     out = subtree(head)
     for conj in head.children:
-        if conj.dep_ == "conj" and any(c.dep_ in SUBJECTS for c in conj.children):
+        if conj.dep_ == "conj" and any(c.dep_ in SUBJECTS for c in conj.children) and _is_frame_verb(conj):
             before = conj.doc[conj.left_edge.i - 1] if conj.left_edge.i > 0 else None
             before2 = conj.doc[conj.left_edge.i - 2] if conj.left_edge.i > 1 else None
             marked = any(c.dep_ == "mark" for c in conj.children)
             if not marked and (getattr(before, "text", "") == "," or getattr(before2, "text", "") == ","):
                 out -= subtree(conj)
                 out -= {c.i for c in head.children if c.dep_ in ("cc", "punct") and c.i > head.i and c.i < conj.i}
-    return out
+    return _without_asides(out, head.doc)
 
 
 def clause_root(token: Token) -> Token:
@@ -157,6 +188,9 @@ def find_frames(sent: Span) -> list[Frame]:
     """Every attribution frame in a sentence, in token order."""
     lex = lexicon()
     frames: list[Frame] = []
+    colon = _colon_frame(sent)
+    if colon is not None:
+        frames.append(colon)
     for tok in sent:
         kind_pos = tok.pos_
         if kind_pos in ("VERB", "AUX") and matches(tok, lex.reporting_verbs):
@@ -165,8 +199,9 @@ def find_frames(sent: Span) -> list[Frame]:
                 content = set().union(*(_reported(h) for h in heads))
                 frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content), tuple(h.i for h in heads)))
                 continue
-            if tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i < tok.i and tok.head.pos_ in ("VERB", "AUX") and subject_of(tok) is not None:
-                # "..., X said" parsed with the content as the head clause
+            trailing = tok.dep_ in ("advcl", "ccomp") and tok.head.i < tok.i
+            if (trailing or tok.dep_ == "parataxis") and tok.head.pos_ in ("VERB", "AUX") and subject_of(tok) is not None:
+                # "..., X said" and "A, X said, is B": the content is the head clause
                 head = tok.head
                 content = subtree(head) - subtree(tok)
                 frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
@@ -197,14 +232,6 @@ def find_frames(sent: Span) -> list[Frame]:
                 source = [i for c in tok.children if c.dep_ == "poss" for i in subtree(c)]
                 content = set().union(*(subtree(c) for c in clauses))
                 frames.append(Frame("noun", (tok.i,), tuple(sorted(source)), frozenset(content), tuple(c.i for c in clauses)))
-                continue
-        if tok.lower_ == "in" and tok.dep_ == "prep" and not matches(tok.head, lex.reporting_verbs):
-            objs = [g for g in tok.children if g.dep_ == "pobj" and matches(g, lex.statement_nouns)]
-            if objs and tok.head.pos_ in ("VERB", "AUX"):
-                source = sorted(i for c in objs[0].children if c.dep_ == "poss" for i in subtree(c))
-                cue = sorted(subtree(tok) - set(source))
-                content = subtree(tok.head) - subtree(tok)
-                frames.append(Frame("statement", tuple(cue), tuple(source), frozenset(content)))
                 continue
         if tok.lower_ in lex.attribution_adverbs:
             head = clause_root(tok.head)

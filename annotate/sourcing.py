@@ -38,7 +38,7 @@ FRAME_SCORES: dict[str, float] = {
     "verb": 0.92,
     "according": 0.93,
     "noun": 0.75,
-    "statement": 0.8,
+    "colon": 0.85,
     "passive": 0.85,
     "adverb": 0.8,
     "stance": 0.7,

@@ -113,10 +113,12 @@ class _SentenceSplitter:
         self.fine = granularity == "proposition"
         self.frame_by_cue: dict[int, Frame] = {}
         self.substitutes: dict[int, tuple[int, ...]] = {}
-        self.frame_pps: set[int] = set()  # "according to X", "in a statement": cue + source, not content
+        self.frame_pps: set[int] = set()  # "according to X", "..., X said": cue + source, not content
         for frame in frames:
-            if frame.kind in ("according", "statement"):
+            if frame.kind == "according":
                 self.frame_pps.add(min(frame.cue))
+            elif frame.kind == "verb" and not frame.content_heads:  # "..., X said" / "A, X said, is B"
+                self.frame_pps.add(_verb_of(sent, frame))
         self.content_heads: set[int] = set()
         for frame in frames:
             if frame.content_heads:
