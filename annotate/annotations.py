@@ -138,21 +138,20 @@ def features(schema: Schema) -> Features:
     return Features(out)
 
 
-def _column_values(df: pd.DataFrame, col: str, schema: Schema) -> list[Any]:
-    """One DataFrame column as plain Python values the ``datasets`` features accept."""
-    import pandas as pd
+def _encoded(df: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    """The DataFrame with choice values replaced by ``ClassLabel`` ids (-1 = no answer), ready for Arrow.
 
-    if col in TIMESTAMP_COLUMNS:
-        return [None if pd.isna(x) else x.to_pydatetime() for x in df[col]]
-    if col in schema and schema[col].kind == "choice":
-        f = schema[col]
+    Encoding here, column by column, lets ``Dataset.from_pandas`` hand the frame straight to Arrow
+    with the explicit schema; ``Dataset.from_dict`` would encode every nested value in Python (~5x slower).
+    """
+    out = df.copy()
+    for f in schema.of_kind("choice"):
         index = {v: i for i, v in enumerate(f.value_names)}
         if f.region_of:
-            return [[index.get(v, -1) if v is not None else -1 for v in vs] for vs in df[col]]
-        return [-1 if pd.isna(v) else index[v] for v in df[col]]
-    if col == "lead_time":
-        return [None if pd.isna(x) else float(x) for x in df[col]]
-    return df[col].tolist()
+            out[f.name] = [[index.get(v, -1) for v in values] for values in df[f.name]]
+        else:
+            out[f.name] = df[f.name].map(index).fillna(-1).astype("int64")
+    return out
 
 
 def to_dataset_dict(
@@ -164,10 +163,15 @@ def to_dataset_dict(
     fractions = fractions or DEFAULT_FRACTIONS
     assignment = split_by_article(df["article_id"].unique().tolist(), fractions, seed)
     feats = features(schema)
+    encoded = _encoded(df, schema)[list(feats)]
+    split_of = encoded["article_id"].map(assignment)
     out = {}
-    for split in fractions:
-        part = df[df["article_id"].map(assignment) == split]
-        out[split] = Dataset.from_dict({col: _column_values(part, col, schema) for col in feats}, features=feats)
+    for name in fractions:
+        part = encoded[split_of == name].reset_index(drop=True)
+        if len(part):
+            out[name] = Dataset.from_pandas(part, features=feats, preserve_index=False)
+        else:  # an empty frame's columns have no element types for Arrow to check against the features
+            out[name] = Dataset.from_dict({col: [] for col in feats}, features=feats)
     return DatasetDict(out)
 
 

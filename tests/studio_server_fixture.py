@@ -32,7 +32,11 @@ def _cache_root() -> Path:
 def migrated_home(version: str) -> Path:
     """A claimkit home whose Label Studio database is migrated and has its admin user (built once)."""
     root = _cache_root()
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:  # read-only home (some CI runners): cache for this machine's lifetime only
+        root = Path(tempfile.gettempdir()) / "claimkit-cache"
+        root.mkdir(parents=True, exist_ok=True)
     target = root / f"label-studio-{version}"
     if (target / studio_server.STATE_FILE).is_file():
         return target

@@ -263,10 +263,13 @@ def test_studio_connection_resolution_order(tmp_path, monkeypatch):
     write_state(tmp_path, ServerState("http://127.0.0.1:1111", 1111, "a@b.c", "pw", "filetoken"))
     assert (tmp_path / "studio.json").stat().st_mode & 0o777 == 0o600
     assert resolve_connection() == Connection("http://127.0.0.1:1111", "filetoken", str(tmp_path / "studio.json"))
+    with pytest.raises(StudioError):  # the local token is never sent to another server
+        resolve_connection("http://elsewhere:8080")
     monkeypatch.setenv("LABEL_STUDIO_URL", "http://example.org:8080/")
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", "envtoken")
     assert resolve_connection() == Connection("http://example.org:8080", "envtoken", "environment")
     assert resolve_connection("http://other:1", "opt") == Connection("http://other:1", "opt", "options")
+    assert resolve_connection("http://other:1") == Connection("http://other:1", "envtoken", "environment")
     assert "envtoken" not in repr(resolve_connection()) and "filetoken" not in repr(resolve_connection())
     with pytest.raises(StudioError, match="not an http"):
         resolve_connection("localhost:8080", "x")

@@ -289,3 +289,13 @@ def test_studio_push_without_predictor_sends_no_predictions(studio_conn, nlp, se
     assert connect(studio_conn).client.predictions.list(project=project.id) == []
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.tasks_created = 0  # type: ignore[misc]
+
+
+def test_studio_push_refuses_a_project_claimkit_did_not_make(studio_conn, nlp, seed_path):
+    items, version = _seed_items(nlp, seed_path)
+    studio = connect(studio_conn)
+    config = '<View><Text name="text" value="$text"/><Choices name="x" toName="text"><Choice value="a"/></Choices></View>'
+    studio.client.projects.create(title="someone else's", label_config=config)
+    with pytest.raises(StudioError, match="not made by claimkit"):
+        push(studio_conn, "someone else's", items, SCHEMA, model_version=version)
+    assert studio.project("someone else's").label_config == config

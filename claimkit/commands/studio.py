@@ -105,8 +105,7 @@ def push(
 ) -> None:
     """Split articles into claims and push one task per claim, with pre-annotations, to a project.
 
-    Idempotent: a re-run adds only new claims, a new predictor version adds its predictions, and
-    annotations are never touched.
+    Idempotent: a re-run adds only new claims, a new predictor version adds its predictions, annotations are never touched.
     """
     from annotate.load import load_articles
     from annotate.nlp import load_nlp
