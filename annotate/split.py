@@ -47,7 +47,6 @@ class Unit:
     """A claim in token space, before it becomes character spans."""
 
     tokens: frozenset[int]
-    substitute: tuple[tuple[int, tuple[int, ...]], ...] = ()  # relative pronoun → the noun phrase it stands for
 
 
 def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> SplitArticle:
@@ -98,10 +97,11 @@ def sentence_units(sent: SpacySpan, granularity: Granularity, quoted: set[int] =
         units = [Unit(frozenset(t.i for t in sent if not t.is_space))]
     if granularity == "proposition":
         units = [u for unit in units for u in splitter.expand_lists(unit)]
-    units = [
-        Unit(u.tokens, tuple((i, np) for i, np in splitter.substitutes.items() if i in u.tokens)) for u in units
-    ]
-    return sorted(units, key=lambda u: min(u.tokens))
+        units = [u for unit in units for u in splitter.expand_modifiers(unit)]
+    units = [splitter.resolve_pronouns(u) for u in units]
+    if granularity == "proposition":
+        units = [splitter.strip_sentence_marks(u) for u in units]
+    return sorted((u for u in units if u.tokens), key=lambda u: min(u.tokens))
 
 
 class _SentenceSplitter:
@@ -212,6 +212,47 @@ class _SentenceSplitter:
                 return self.split(tok, frozenset())
         return self.split(tok, noun_phrase)  # appos, acl: "Robert Stromberg, [a] production designer"
 
+    def resolve_pronouns(self, unit: Unit) -> Unit:
+        """Put the noun a relative pronoun stands for into the claim in its place: the spans gain
+        the noun (discontinuous), the text reads "Norway's coastline overlooks the sea"."""
+        tokens = set(unit.tokens)
+        for pronoun, noun_phrase in self.substitutes.items():
+            if pronoun in tokens:
+                tokens.discard(pronoun)
+                tokens.update(noun_phrase)
+        return Unit(frozenset(tokens)) if tokens != unit.tokens else unit
+
+    def strip_sentence_marks(self, unit: Unit) -> Unit:
+        """Proposition granularity: "However, X" and "Still, X" state X, and a proposition is not a
+        sentence, so it loses the final period (PropSegmEnt's references mostly leave both out)."""
+        ordered = sorted(unit.tokens)
+        if len(ordered) > 3 and self.doc[ordered[0]].dep_ in ("advmod", "cc") and self.doc[ordered[1]].text == ",":
+            ordered = ordered[2:]
+        if len(ordered) > 2 and self.doc[ordered[-1]].text == ".":
+            ordered = ordered[:-1]
+        return Unit(frozenset(ordered))
+
+    def expand_modifiers(self, unit: Unit) -> list[Unit]:
+        """One unit per adverbial modifier when a verb has several ("launched by Guido van Rossum
+        in 1991" → "launched by Guido van Rossum", "launched in 1991"), proposition mode."""
+        doc = self.doc
+        roots = [doc[i] for i in unit.tokens if doc[i].head.i not in unit.tokens or doc[i].head.i == i]
+        verbs = [t for t in roots if t.pos_ in ("VERB", "AUX")]
+        if not verbs:
+            return [unit]
+        verb = verbs[0]
+        heads = [verb] + [c for c in verb.children if c.dep_ in ("attr", "dobj") and c.i in unit.tokens]
+        modifiers = [c for h in heads for c in h.children if c.i in unit.tokens and c.dep_ in ("prep", "agent", "npadvmod", "acl") and c.i > h.i and c.lower_ != "of"]
+        if len(modifiers) < 2:
+            return [unit]
+        out = []
+        for keep in modifiers:
+            drop = set().union(*(subtree(m) for m in modifiers if m.i != keep.i))
+            tokens = _trim(doc, set(unit.tokens) - drop)
+            if tokens:
+                out.append(Unit(frozenset(tokens)))
+        return out or [unit]
+
     def expand_lists(self, unit: Unit) -> list[Unit]:
         """One unit per conjunct of the first noun/adjective list inside ``unit`` (proposition mode)."""
         for i in sorted(unit.tokens):
@@ -225,8 +266,8 @@ class _SentenceSplitter:
             out = []
             for m in members:
                 own = first_only if m.i == tok.i else subtree(m) - {c.i for c in m.children if c.dep_ in ("cc", "punct")}
-                if m.i != tok.i:  # a conjunct borrows the first one's determiners and compounds
-                    own |= {c.i for c in tok.children if c.dep_ in ("det", "poss") and c.i < tok.i}
+                if m.i != tok.i and not any(c.dep_ in ("det", "poss") for c in m.children):
+                    own |= {c.i for c in tok.children if c.dep_ in ("det", "poss") and c.i < tok.i}  # borrowed "the"
                 tokens = _trim(self.doc, set(shared) | own)
                 if tokens:
                     out.append(Unit(frozenset(tokens)))
@@ -278,6 +319,7 @@ def _trim(doc, tokens: set[int]) -> set[int]:
         ordered.pop(0)
     while ordered and doc[ordered[-1]].dep_ in ("cc",):
         ordered.pop()
+    ordered = _drop_empty_brackets(doc, ordered)
     kept = []
     for k, i in enumerate(ordered):  # a comma left dangling next to a removed part goes too
         if doc[i].text in _SEPARATORS:
@@ -289,6 +331,24 @@ def _trim(doc, tokens: set[int]) -> set[int]:
     return set(kept)
 
 
+def _drop_empty_brackets(doc, ordered: list[int]) -> list[int]:
+    """Remove "(" ")" pairs whose content was split off, and brackets left without their partner."""
+    opens: list[int] = []
+    drop: set[int] = set()
+    for k, i in enumerate(ordered):
+        if doc[i].text == "(":
+            opens.append(k)
+        elif doc[i].text == ")":
+            if opens:
+                start = opens.pop()
+                if k == start + 1:
+                    drop.update((ordered[start], i))
+            else:
+                drop.add(i)
+    drop.update(ordered[k] for k in opens)
+    return [i for i in ordered if i not in drop]
+
+
 def unit_spans(doc, tokens: Iterable[int]) -> tuple[Span, ...]:
     """Character spans (doc-relative) of a token set; tokens separated only by whitespace merge."""
     text = doc.text
@@ -296,17 +356,14 @@ def unit_spans(doc, tokens: Iterable[int]) -> tuple[Span, ...]:
 
 
 def unit_text(doc, unit: Unit) -> str:
-    """A readable standalone text: the unit's words in order, the relative pronoun replaced by its
-    noun, a leading complementizer ("that") dropped, first letter capitalised."""
-    substitutes = dict(unit.substitute)
+    """A readable standalone text: the unit's words in order (a relative pronoun was already
+    replaced by its noun), a leading complementizer ("that") dropped, first letter capitalised."""
     pieces: list[str] = []
     ordered = sorted(unit.tokens)
     for n, i in enumerate(ordered):
         tok = doc[i]
         word = tok.text
-        if i in substitutes:
-            word = " ".join(doc[j].text for j in substitutes[i])
-        elif n == 0 and tok.dep_ == "mark" and tok.lower_ in ("that", "whether", "if"):
+        if n == 0 and tok.dep_ == "mark" and tok.lower_ in ("that", "whether", "if"):
             continue
         if pieces and pieces[-1] != " " and i - 1 not in unit.tokens and not tok.is_punct:
             pieces.append(" ")
