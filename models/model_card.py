@@ -54,7 +54,14 @@ class ModelCard:
                 "claims": len(labels),
                 **{value: sum(1 for y in labels if y == i) for i, value in enumerate(meta.labels)},
             }
-        source = f"BRAT corpus `{config.corpus_dir}` (split `{config.corpus_split}`)" if config.corpus_dir else f"claims `{config.claims_path}`"
+        if config.corpus_dir:
+            source = f"BRAT corpus `{config.corpus_dir}` (split `{config.corpus_split}`)"
+        elif config.pull_dir:
+            source = f"Label Studio annotations `{config.pull_dir}` on the articles `{config.articles_path}` (majority of annotators)"
+        else:
+            source = f"labelled claims `{config.claims_path or config.dataset_dir}`"
+        if config.dataset_dir:
+            source += f", pairs read from `{config.dataset_dir}`"
         versions = {}
         for package in VERSIONED_PACKAGES:
             try:

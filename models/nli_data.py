@@ -230,10 +230,24 @@ def brat_pairs(
     granularity: Granularity = "clause",
     config: WindowConfig = WindowConfig(),
     schema: Schema | None = None,
+    *,
+    split: str = "",
+    cache_dir: str | Path | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Pairs of BRAT documents: each document's article through ``annotate.split``, gold by the 50% rule."""
+    """Pairs of BRAT documents: each document's article through ``annotate.split``, gold by the 50% rule.
+
+    With ``cache_dir`` the split claims come from (and go to) the evaluation's claims cache
+    (``models.evaluate.load_split_articles``, keyed by the corpus and the splitter's code), so training
+    and ``claimkit eval attribution`` share one spaCy pass over the corpus.
+    """
     docs = list(docs)
-    for doc, item in zip(docs, split_articles((d.article for d in docs), nlp, granularity), strict=True):
+    if cache_dir is not None:
+        from models.evaluate import load_split_articles
+
+        items, _ = load_split_articles(docs, split, nlp, granularity, cache_dir=Path(cache_dir))
+    else:
+        items = list(split_articles((d.article for d in docs), nlp, granularity))
+    for doc, item in zip(docs, items, strict=True):
         gold = [str(gold_labels(doc, c.spans, schema)["attribution"].value) for c in item.claims]
         yield from article_pairs(item, gold, config, annotator=doc.annotator)
 
@@ -250,12 +264,15 @@ def build_brat_dataset(
     max_articles: int | None = None,
     seed: int = 13,
     schema: Schema | None = None,
+    cache_dir: str | Path | None = None,
 ) -> DatasetDict:
     """A ``DatasetDict`` from a PolNeAR-layout corpus: ``train`` and ``validation`` carved out of the
     corpus split ``split`` by article (validation drives early stopping and calibration, so the corpus's
     own dev split stays unseen), plus each of ``eval_splits`` (e.g. ``dev``) whole, under its own name.
 
-    ``max_articles`` keeps the first N articles of each split in a publisher-balanced order (for CI).
+    ``max_articles`` keeps N articles of each split, spread evenly over the name-sorted (publisher-
+    sorted) list, the same choice as ``claimkit eval attribution --limit`` (for CI). ``cache_dir``: see
+    ``brat_pairs``.
     """
     docs = _limit(list(read_brat_corpus(corpus_dir, split)), max_articles)
     if not docs:
@@ -266,11 +283,11 @@ def build_brat_dataset(
         (d.article.id for d in docs), {"train": 1 - validation_fraction, "validation": validation_fraction}, seed=seed
     )
     rows: dict[str, list[dict[str, Any]]] = {"train": [], "validation": []}
-    for row in brat_pairs(docs, nlp, granularity, config, schema):
+    for row in brat_pairs(docs, nlp, granularity, config, schema, split=split, cache_dir=cache_dir):
         rows[assignment[row["article_id"]]].append(row)
     for name in eval_splits:
         eval_docs = _limit(list(read_brat_corpus(corpus_dir, name)), max_articles)
-        rows[name] = list(brat_pairs(eval_docs, nlp, granularity, config, schema))
+        rows[name] = list(brat_pairs(eval_docs, nlp, granularity, config, schema, split=name, cache_dir=cache_dir))
     return _dataset_dict(rows, schema)
 
 

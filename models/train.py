@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from transformers import EvalPrediction
 
 TRAIN_CONFIG_FILE = "train_config.json"
+PAIRS_INFO_FILE = "claimkit_pairs.json"
 DATA_CACHE_FORMAT = 1
 
 
@@ -73,6 +74,10 @@ class TrainConfig:
     )
     claims_path: str | None = field(
         default=None, metadata={"help": "Instead of a corpus: claims JSONL (`claimkit split` format) whose claims carry attribution labels."}
+    )
+    dataset_dir: str | None = field(
+        default=None,
+        metadata={"help": "Train on pairs saved earlier (a `nli-pairs-*` folder of --cache_dir) instead of building them; their window sizes must match."},
     )
     validation_fraction: float = field(default=0.1, metadata={"help": "Share of training articles held out for early stopping and calibration."})
     base_model: str | None = field(
@@ -125,7 +130,7 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         sources = [name for name in ("corpus_dir", "pull_dir", "claims_path") if getattr(self, name)]
-        if len(sources) != 1:
+        if len(sources) != 1 and not (self.dataset_dir and not sources):
             raise ValueError(
                 "give exactly one data source: --corpus_dir (BRAT, e.g. PolNeAR), --pull_dir with --articles_path "
                 f"(Label Studio annotations) or --claims_path (labelled claims JSONL); got {sources or 'none'}"
@@ -259,12 +264,12 @@ def _flat_claims(logits: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
 def load_or_build_pairs(config: TrainConfig) -> DatasetDict:
     """The NLI pairs of ``models.nli_data``, from the cache when the same corpus, splitter and windows
     were built before (splitting PolNeAR train with spaCy takes minutes; a new splitter changes the key)."""
-    from datasets import load_from_disk
-
+    if config.dataset_dir:
+        return _load_pairs(Path(config.dataset_dir), config)
     key = _data_key(config)
     path = Path(config.cache_dir) / f"nli-pairs-{key}" if config.cache_dir else None
     if path is not None and (path / "dataset_dict.json").is_file():
-        return load_from_disk(str(path))
+        return _load_pairs(path, config)
     from annotate.nlp import load_nlp
     from models.nli_data import build_brat_dataset, build_claims_dataset, read_articles, read_labelled_claims, read_pull_output
 
@@ -279,6 +284,7 @@ def load_or_build_pairs(config: TrainConfig) -> DatasetDict:
             config=config.window,
             max_articles=config.max_articles,
             seed=config.seed,
+            cache_dir=config.cache_dir,
         )
     else:
         if config.pull_dir:
@@ -293,11 +299,31 @@ def load_or_build_pairs(config: TrainConfig) -> DatasetDict:
     if path is not None:
         tmp = path.with_name(path.name + f".{os.getpid()}.partial")
         pairs.save_to_disk(str(tmp), num_shards={name: 1 for name in pairs})  # an empty split needs its one shard
+        info = {"window": config.window.to_dict(), "granularity": config.granularity, "source": config.corpus_dir or config.pull_dir or config.claims_path,
+                "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rows": {name: len(ds) for name, ds in pairs.items()}}  # fmt: skip
+        (tmp / PAIRS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if path.exists():
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             tmp.replace(path)
     return pairs
+
+
+def _load_pairs(path: Path, config: TrainConfig) -> DatasetDict:
+    """Saved pairs, refused when they were built with other premises than ``config`` asks for."""
+    from datasets import load_from_disk
+
+    if not (path / "dataset_dict.json").is_file():
+        raise TrainingError(f"{path}: not a saved DatasetDict of pairs; build one by training with --cache_dir")
+    info_path = path / PAIRS_INFO_FILE
+    if info_path.is_file():
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        if info.get("window") != config.window.to_dict() or info.get("granularity") != config.granularity:
+            raise TrainingError(
+                f"{path}: pairs were built with windows {info.get('window')} at granularity {info.get('granularity')!r}; "
+                "pass the same --core_chars/--context_chars/--granularity or rebuild"
+            )
+    return load_from_disk(str(path))
 
 
 def _data_key(config: TrainConfig) -> str:
@@ -465,7 +491,7 @@ def train(config: TrainConfig) -> TrainResult:
     # Evaluate the best checkpoint on validation (and the eval split, if built); collect validation logits.
     prediction = trainer.predict(eval_set, metric_key_prefix="eval")
     metrics.update(prediction.metrics)
-    final_split = config.eval_split if config.corpus_dir else "test"  # annotations: the pull's own test split
+    final_split = config.eval_split if config.eval_split in pairs else "test"  # annotations: the pull's own test split
     if final_split and final_split in pairs and len(pairs[final_split]):
         final_set = encode_split(pairs[final_split], tokenizer, config.max_length)
         metrics.update(trainer.evaluate(final_set, metric_key_prefix=final_split))
