@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import islice
+from itertools import cycle, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -117,7 +117,7 @@ def label_config(schema: Schema) -> str:
     ET.SubElement(root, "Header", value="$claim_text", size="3")
     ET.SubElement(root, "Header", value="Paragraph (the claim is highlighted)", size="5")
     ET.SubElement(root, "HyperText", name=PARAGRAPH, value="$paragraph_html", inline="true", saveTextResult="yes")
-    colors = iter(_COLORS * 4)
+    colors = cycle(_COLORS)
     for f in schema.fields:
         box = ET.SubElement(root, "View")
         if f.region_of:
@@ -282,7 +282,10 @@ def task_data(item: SplitArticle, claim: Claim) -> dict[str, Any]:
     text = item.article.text[para.start : para.end]
     relative = merge_spans(s.shift(-para.start) for s in claim.spans)
     if any(s.start < 0 or s.end > len(text) for s in relative):
-        raise ValueError(f"claim {claim.id} has spans outside its paragraph {claim.paragraph}")
+        raise StudioError(
+            f"claim {claim.id} of article {claim.article_id!r} reaches outside its paragraph {claim.paragraph}; "
+            "a task shows one paragraph, so this is a splitter bug: please report it with the article"
+        )
     view = ParagraphView(text, relative)
     return {
         "format": TASK_FORMAT,
