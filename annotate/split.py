@@ -23,10 +23,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from annotate.frames import SUBJECTS, Frame, find_frames, quoted_tokens, subject_of, subtree
+from annotate.frames import SUBJECTS, Frame, find_frames, subject_of, subtree
 from annotate.nlp import ParsedArticle, parse_articles
 from annotate.predictor import Predictor
-from annotate.types import Article, Claim, Span, SplitArticle, merge_spans
+from annotate.types import Article, Claim, Span, SplitArticle
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -59,8 +59,7 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
     claims: list[Claim] = []
     for para in parsed.paragraphs:
         doc, offset = para.doc, para.span.start
-        quoted = quoted_tokens(doc)
-        for sent in doc.sents:
+        for sent, frames in zip(para.sentences, para.frames, strict=True):
             words = [t for t in sent if not t.is_space]
             if not words:
                 continue
@@ -68,7 +67,7 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
             sentences.append(Span(offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)))
             sentence_paragraph.append(para.index)
             seen: set[tuple[Span, ...]] = set()
-            for unit in sentence_units(sent, granularity, quoted):
+            for unit in sentence_units(sent, granularity, frames, para.quoted):
                 spans = tuple(s.shift(offset) for s in unit_spans(doc, unit.tokens))
                 if not spans or spans in seen:
                     continue
@@ -84,13 +83,16 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
     )
 
 
-def sentence_units(sent: SpacySpan, granularity: Granularity, quoted: set[int] = frozenset()) -> list[Unit]:
+def sentence_units(
+    sent: SpacySpan, granularity: Granularity, frames: Iterable[Frame] | None = None, quoted: Iterable[int] = ()
+) -> list[Unit]:
     """The claims of one sentence as token sets, in reading order.
 
     Frames inside quotation marks ("“I hope Russia is listening,” he said") do not split: the whole
     quotation is what the outer source said.
     """
-    frames = [f for f in find_frames(sent) if f.cue[0] not in quoted]
+    quoted = set(quoted)
+    frames = [f for f in (find_frames(sent) if frames is None else frames) if f.cue[0] not in quoted]
     splitter = _SentenceSplitter(sent, frames, granularity)
     units = splitter.split(sent.root, frozenset())
     if not units:  # a sentence that is all frame or punctuation still yields itself
@@ -350,9 +352,19 @@ def _drop_empty_brackets(doc, ordered: list[int]) -> list[int]:
 
 
 def unit_spans(doc, tokens: Iterable[int]) -> tuple[Span, ...]:
-    """Character spans (doc-relative) of a token set; tokens separated only by whitespace merge."""
-    text = doc.text
-    return merge_spans((Span(doc[i].idx, doc[i].idx + len(doc[i].text)) for i in tokens), text)
+    """Character spans (doc-relative) of a token set: neighbouring tokens (with only whitespace
+    between them) make one span, so a claim has as few pieces as its words allow."""
+    spans: list[Span] = []
+    previous = -2
+    for i in sorted(tokens):
+        tok = doc[i]
+        end = tok.idx + len(tok.text)
+        if spans and (i == previous + 1 or all(doc[j].is_space for j in range(previous + 1, i))):
+            spans[-1] = Span(spans[-1].start, end)
+        else:
+            spans.append(Span(tok.idx, end))
+        previous = i
+    return tuple(spans)
 
 
 def unit_text(doc, unit: Unit) -> str:
