@@ -256,18 +256,24 @@ class _SentenceSplitter:
         return out or [unit]
 
     def expand_lists(self, unit: Unit) -> list[Unit]:
-        """One unit per conjunct of the first noun/adjective list inside ``unit`` (proposition mode)."""
+        """One unit per member of the first noun/adjective list inside ``unit`` (proposition mode):
+        "included journalists, activists and lawyers" → three claims sharing "The list included"."""
+        listy = ("NOUN", "PROPN", "ADJ", "NUM")
         for i in sorted(unit.tokens):
             tok = self.doc[i]
-            conjuncts = [c for c in tok.children if c.dep_ == "conj" and c.i in unit.tokens and c.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")]
-            if not conjuncts or tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
+            if tok.pos_ not in listy or tok.dep_ == "conj":
                 continue
-            members = [tok, *conjuncts][:_MAX_LIST_CLAIMS]
-            first_only = subtree(tok) - set().union(*(subtree(c) for c in conjuncts)) - {c.i for c in tok.children if c.dep_ in ("cc", "punct", "preconj")}
+            members = [tok]
+            for member in members:  # conjuncts chain: journalists → activists → lawyers
+                members.extend(c for c in member.children if c.dep_ == "conj" and c.i in unit.tokens and c.pos_ in listy)
+            if len(members) == 1:
+                continue
             shared = unit.tokens - subtree(tok)
             out = []
-            for m in members:
-                own = first_only if m.i == tok.i else subtree(m) - {c.i for c in m.children if c.dep_ in ("cc", "punct")}
+            for m in members[:_MAX_LIST_CLAIMS]:
+                own = subtree(m) - {
+                    j for c in m.children if c.dep_ in ("conj", "cc", "punct", "preconj") for j in subtree(c)
+                }
                 if m.i != tok.i and not any(c.dep_ in ("det", "poss") for c in m.children):
                     own |= {c.i for c in tok.children if c.dep_ in ("det", "poss") and c.i < tok.i}  # borrowed "the"
                 tokens = _trim(self.doc, set(shared) | own)
