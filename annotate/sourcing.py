@@ -204,7 +204,7 @@ class RulePredictor:
         def spans_of(indices) -> tuple[Span, ...]:
             if doc is None or not indices:
                 return ()
-            return merge_spans((Span(offset + doc[i].idx, offset + doc[i].idx + len(doc[i].text)) for i in indices), None)
+            return merge_spans((Span(offset + doc[i].idx, offset + doc[i].idx + len(doc[i].text)) for i in indices), text)
 
         labels: dict[str, Label] = {}
         is_attributed = ev.kind is not None
