@@ -30,6 +30,7 @@ _CUE_DEPS = ("aux", "auxpass", "neg", "prt")
 _OPEN_CLOSE = {"“": "”", "‘": "’", "``": "''"}
 _TOGGLES = ('"', "''")
 _CLOSERS = ("”", '"', "''")
+_BY_SOURCES = frozenset({"estimate", "account", "count", "tally", "measure", "reckoning", "calculation"})
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ def find_frames(sent: Span) -> list[Frame]:
                 continue
             trailing = tok.dep_ in ("advcl", "ccomp") and tok.head.i < tok.i
             own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
-            left = tok.left_edge.i
+            left = min(t.i for t in tok.subtree if not t.is_punct)  # its own commas hang off the verb
             set_off = left > sent.start and tok.doc[left - 1].text in (",", "”", "''", '"', "—", "–", "(")
             if (trailing or tok.dep_ == "parataxis") and own_subject and set_off and tok.head.pos_ in ("VERB", "AUX"):
                 # "..., X said" and "A, X said, is B": the content is the head clause
@@ -219,6 +220,12 @@ def find_frames(sent: Span) -> list[Frame]:
             content = _complements(tok)
             if content:
                 frames.append(Frame("stance", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
+                continue
+        if tok.lower_ == "by" and tok.dep_ in ("prep", "agent"):  # "..., by one estimate"
+            objs = [g for g in tok.children if g.dep_ == "pobj" and g.lemma_.lower() in _BY_SOURCES]
+            if objs:
+                root = clause_root(tok.head)
+                frames.append(Frame("according", (tok.i,), tuple(sorted(subtree(objs[0]))), frozenset(subtree(root) - subtree(tok))))
                 continue
         if tok.lower_ == "according":
             to = [c for c in tok.children if c.lower_ == "to"]

@@ -136,7 +136,9 @@ class _SentenceSplitter:
             return "frame"
         dep, head = tok.dep_, tok.head
         if dep == "conj" and tok.pos_ in ("VERB", "AUX") and head.pos_ in ("VERB", "AUX"):
-            return "conj"
+            # "wants to triple A, grow B": a conjunct under a to-infinitive stays, its claim would
+            # lose "wants to"
+            return None if head.dep_ == "xcomp" and not any(c.dep_ in SUBJECTS for c in tok.children) else "conj"
         if dep == "conj" and any(c.dep_ in SUBJECTS for c in tok.children) and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
             return "conj"  # a clause attached to a non-verb by a parsing slip
         if dep == "ccomp" and tok.i < head.i and head.i not in self.frame_by_cue and _comma_before_subject(head) and any(c.dep_ in SUBJECTS for c in tok.children):
