@@ -20,7 +20,7 @@ from annotate.schema import data_dir
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-FrameKind = Literal["verb", "according", "noun", "colon", "stance", "passive", "adverb"]
+FrameKind = Literal["verb", "according", "noun", "stance", "passive", "adverb"]
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
 _CUE_DEPS = ("aux", "auxpass", "neg", "prt")
 
@@ -121,20 +121,6 @@ def _source_tokens(verb: Token) -> list[int]:
     return []
 
 
-def _colon_frame(sent: Span) -> Frame | None:
-    """Headline attribution "Poll: Sanders leads" / "Hillary: Mother 'Absolutely Wrong'": a short
-    name or noun before a colon opening the sentence is the source, the rest the content."""
-    words = [t for t in sent if not t.is_space]
-    for k, tok in enumerate(words[:5]):
-        if tok.text == ":":
-            prefix = words[:k]
-            rest = [t.i for t in words[k + 1 :]]
-            if prefix and len(rest) >= 3 and all(t.pos_ in ("PROPN", "NOUN", "DET", "ADJ", "PART") for t in prefix) and prefix[-1].pos_ in ("PROPN", "NOUN"):
-                return Frame("colon", (tok.i,), tuple(t.i for t in prefix), frozenset(rest))
-            return None
-    return None
-
-
 def _without_asides(tokens: set[int], doc: Doc) -> set[int]:
     """Drop non-restrictive relative clauses on names ("Trump, who leads in the polls"): the author's asides, not
     part of what the source said (quotation marks still make them attributed, by the quote rule)."""
@@ -189,9 +175,6 @@ def find_frames(sent: Span) -> list[Frame]:
     """Every attribution frame in a sentence, in token order."""
     lex = lexicon()
     frames: list[Frame] = []
-    colon = _colon_frame(sent)
-    if colon is not None:
-        frames.append(colon)
     for tok in sent:
         kind_pos = tok.pos_
         if kind_pos in ("VERB", "AUX") and matches(tok, lex.reporting_verbs):
