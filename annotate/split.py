@@ -116,16 +116,15 @@ class _SentenceSplitter:
         self.frame_by_cue: dict[int, Frame] = {}
         self.substitutes: dict[int, tuple[int, ...]] = {}
         self.frame_pps: set[int] = set()  # "according to X", "..., X said": cue + source, not content
-        for frame in frames:
-            if frame.kind == "according":
-                self.frame_pps.add(min(frame.cue))
-            elif frame.kind == "verb" and not frame.content_heads:  # "..., X said" / "A, X said, is B"
-                self.frame_pps.add(_verb_of(sent, frame))
         self.content_heads: set[int] = set()
         for frame in frames:
             if frame.content_heads:
                 self.frame_by_cue[frame.cue[0] if frame.kind != "verb" else _verb_of(sent, frame)] = frame
                 self.content_heads.update(frame.content_heads)
+            elif frame.kind == "according":
+                self.frame_pps.add(min(frame.cue))
+            elif frame.kind == "verb":  # "..., X said" / "A, X said, is B"
+                self.frame_pps.add(_verb_of(sent, frame))
 
     # -- split points -------------------------------------------------------------------------
     def split_kind(self, tok: Token) -> str | None:
@@ -145,7 +144,7 @@ class _SentenceSplitter:
             return "comma_clause"  # "A was targeted, B sued NSO, and ..." parsed as a complement
         if dep == "relcl" and (self.fine or _non_restrictive(tok)):
             return "relcl"
-        if dep == "parataxis" and any(c.dep_ in SUBJECTS for c in tok.children) and tok.i not in self._trailing_cues():
+        if dep == "parataxis" and any(c.dep_ in SUBJECTS for c in tok.children):
             return "parataxis"
         if self.fine:
             if dep == "appos" and head.pos_ in ("NOUN", "PROPN"):
@@ -155,9 +154,6 @@ class _SentenceSplitter:
             if dep == "advcl" and tok.tag_ in ("VBG", "VBN") and not any(c.dep_ in SUBJECTS or c.dep_ == "mark" for c in tok.children):
                 return "advcl"
         return None
-
-    def _trailing_cues(self) -> set[int]:
-        return {i for i, f in self.frame_by_cue.items()}
 
     # -- recursion ----------------------------------------------------------------------------
     def split(self, root: Token, inherited: frozenset[int]) -> list[Unit]:
