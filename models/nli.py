@@ -177,6 +177,9 @@ class EncodedWindow:
 
     input_ids: list[int]
     claim_tokens: list[list[int]]
+    token_labels: list[int] | None = None
+    """Per token: 1 inside gold attributed content, 0 outside, ``IGNORE_INDEX`` on start/end tokens;
+    ``None`` when the source has no content spans (Label Studio annotations, prediction)."""
 
 
 def encode_windows(
@@ -184,6 +187,7 @@ def encode_windows(
     premises: Sequence[str],
     claim_spans: Sequence[Sequence[Sequence[Sequence[int]]]],
     max_length: int,
+    content_spans: Sequence[Sequence[Sequence[int]] | None] | None = None,
 ) -> list[EncodedWindow]:
     """Tokenize premises (one call: the fast tokenizer batches in Rust) and locate each claim's tokens.
 
@@ -191,14 +195,17 @@ def encode_windows(
     overlapping its spans. A premise longer than ``max_length`` tokens loses context at both ends and
     keeps its claims' tokens; a claim left with no token (only when a core alone is longer than
     ``max_length``, which the window sizes are chosen to avoid) keeps the token nearest to it.
+    ``content_spans[w]`` (training on BRAT data): gold content spans of premise ``w``, turned into
+    per-token labels (a token is content when its middle character is).
     """
     if not premises:
         return []
     enc = tokenizer(list(premises), add_special_tokens=False, return_offsets_mapping=True)
     cls_id, sep_id = _special_ids(tokenizer)
+    contents = content_spans if content_spans is not None else [None] * len(premises)
     return [
-        _fit(ids, offsets, spans, max_length, cls_id, sep_id)
-        for ids, offsets, spans in zip(enc["input_ids"], enc["offset_mapping"], claim_spans, strict=True)
+        _fit(ids, offsets, spans, max_length, cls_id, sep_id, content)
+        for ids, offsets, spans, content in zip(enc["input_ids"], enc["offset_mapping"], claim_spans, contents, strict=True)
     ]
 
 
@@ -217,7 +224,13 @@ def _claim_tokens(offsets: Sequence[tuple[int, int]], ends: Sequence[int], spans
 
 
 def _fit(
-    ids: list[int], offsets: Sequence[tuple[int, int]], claim_spans: Sequence[Sequence[Sequence[int]]], max_length: int, cls_id: int, sep_id: int
+    ids: list[int],
+    offsets: Sequence[tuple[int, int]],
+    claim_spans: Sequence[Sequence[Sequence[int]]],
+    max_length: int,
+    cls_id: int,
+    sep_id: int,
+    content: Sequence[Sequence[int]] | None = None,
 ) -> EncodedWindow:
     ends = [b for _, b in offsets]
     per_claim = [_claim_tokens(offsets, ends, spans) for spans in claim_spans]
@@ -235,7 +248,11 @@ def _fit(
         if not inside:
             inside = [min(max(tokens[0] if tokens else first, first), last - 1) - first + 1]
         kept.append(inside)
-    return EncodedWindow([cls_id, *ids[first:last], sep_id], kept)
+    token_labels = None
+    if content is not None:
+        middles = [(a + b) / 2 for a, b in offsets[first:last]]
+        token_labels = [IGNORE_INDEX, *(int(any(s <= m < e for s, e in content)) for m in middles), IGNORE_INDEX]
+    return EncodedWindow([cls_id, *ids[first:last], sep_id], kept, token_labels)
 
 
 def _special_ids(tokenizer: PreTrainedTokenizerBase) -> tuple[int, int]:
@@ -257,7 +274,15 @@ def group_windows(pairs: Any) -> list[dict[str, Any]]:
         key = (row["article_id"], row["window"])
         group = groups.get(key)
         if group is None:
-            group = groups[key] = {"article_id": row["article_id"], "window": row["window"], "premise": row["premise"], "claim_spans": [], "labels": [], "claim_ids": []}
+            group = groups[key] = {
+                "article_id": row["article_id"],
+                "window": row["window"],
+                "premise": row["premise"],
+                "content_spans": row["content_spans"] if row.get("has_content") else None,
+                "claim_spans": [],
+                "labels": [],
+                "claim_ids": [],
+            }
         group["claim_spans"].append(row["claim_spans"])
         group["labels"].append(row["label"])
         group["claim_ids"].append(row["claim_id"])
@@ -269,7 +294,8 @@ class WindowCollator:
     """Pads a batch of encoded windows and builds the claim pooling mask.
 
     Batch keys: ``input_ids``/``attention_mask`` (B, L); ``claim_mask`` (B, C, L) with 1/n over each
-    claim's n tokens (so a matrix product averages); ``labels`` (B, C), ``IGNORE_INDEX`` in empty slots.
+    claim's n tokens (so a matrix product averages); ``labels`` (B, C), ``IGNORE_INDEX`` in empty slots;
+    ``token_labels`` (B, L), gold content per token where known, else ``IGNORE_INDEX``.
     Keeping claims per window (rather than a flat claim list) means batch dim 0 is always the window,
     which is what Trainer and accelerate assume when they gather and trim evaluation outputs.
     """
@@ -289,6 +315,7 @@ class WindowCollator:
         attention = torch.zeros((batch, length), dtype=torch.long)
         claim_mask = torch.zeros((batch, claims, length), dtype=torch.float32)
         labels = torch.full((batch, claims), IGNORE_INDEX, dtype=torch.long)
+        token_labels = torch.full((batch, length), IGNORE_INDEX, dtype=torch.long)
         for b, f in enumerate(features):
             n = len(f["input_ids"])
             input_ids[b, :n] = torch.as_tensor(f["input_ids"], dtype=torch.long)
@@ -297,7 +324,15 @@ class WindowCollator:
                 claim_mask[b, c, tokens] = 1.0 / len(tokens)
             if "labels" in f:
                 labels[b, : len(f["labels"])] = torch.as_tensor(f["labels"], dtype=torch.long)
-        return {"input_ids": input_ids, "attention_mask": attention, "claim_mask": claim_mask, "labels": labels}
+            if f.get("token_labels"):
+                token_labels[b, :n] = torch.as_tensor(f["token_labels"], dtype=torch.long)
+        return {
+            "input_ids": input_ids,
+            "attention_mask": attention,
+            "claim_mask": claim_mask,
+            "labels": labels,
+            "token_labels": token_labels,
+        }
 
 
 def claim_logits(token_logits: torch.Tensor, claim_mask: torch.Tensor) -> torch.Tensor:

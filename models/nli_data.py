@@ -100,6 +100,8 @@ def pair_features(schema: Schema | None = None) -> Features:
             "hypothesis": Value("string"),
             "claim_spans": List(List(Value("int32"))),
             "label": ClassLabel(names=attribution_labels(schema)),
+            "has_content": Value("bool"),
+            "content_spans": List(List(Value("int32"))),
         }
     )
 
@@ -183,13 +185,25 @@ def article_pairs(
     config: WindowConfig = WindowConfig(),
     *,
     annotator: str = "",
+    content: Sequence[Span] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The pairs of one split article, window by window; ``labels[i]`` is claim ``i``'s attribution value
     (``None``: no label, the claim is skipped but still context). Without ``labels`` every claim is kept
-    with ``label=UNLABELLED`` (prediction)."""
+    with ``label=UNLABELLED`` (prediction).
+
+    ``content``: the article's gold attributed-content spans where the source has them (BRAT corpora).
+    They are copied into each premise (``content_spans``, premise offsets) so that training can also
+    teach the model, token by token, which words are reported content: a denser signal than one label
+    per claim, and the one the >= 50% gold rule is defined on.
+    """
     text = item.article.text
     for w_index, window in enumerate(windows(item, config)):
         premise = premise_text(text, window.start, window.end)
+        inside = [
+            [max(s.start, window.start) - window.start, min(s.end, window.end) - window.start]
+            for s in content or ()
+            if s.start < window.end and window.start < s.end
+        ]
         for i in window.claims:
             claim = item.claims[i]
             label = UNLABELLED if labels is None else labels[i]
@@ -205,6 +219,8 @@ def article_pairs(
                 "hypothesis": claim.text,
                 "claim_spans": [[s.start - window.start, s.end - window.start] for s in claim.spans],
                 "label": label,
+                "has_content": content is not None,
+                "content_spans": inside,
             }
 
 
@@ -249,7 +265,7 @@ def brat_pairs(
         items = list(split_articles((d.article for d in docs), nlp, granularity))
     for doc, item in zip(docs, items, strict=True):
         gold = [str(gold_labels(doc, c.spans, schema)["attribution"].value) for c in item.claims]
-        yield from article_pairs(item, gold, config, annotator=doc.annotator)
+        yield from article_pairs(item, gold, config, annotator=doc.annotator, content=doc.spans_of("Content"))
 
 
 def build_brat_dataset(

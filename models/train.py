@@ -99,6 +99,10 @@ class TrainConfig:
         default=True,
         metadata={"help": "Keep the input word embeddings fixed: steps about a quarter faster on CPU (half of MiniLM's weights are the vocabulary)."},
     )
+    token_loss_weight: float = field(
+        default=0.5,
+        metadata={"help": "Weight of the per-token loss on gold Content spans (BRAT corpora only; 0: claim labels alone)."},
+    )
     class_weights: bool = field(default=True, metadata={"help": "Weight the loss by inverse class frequency of the training claims."})
     early_stopping_patience: int = field(
         default=3, metadata={"help": "Stop after this many evaluations without a better validation macro-F1 (0: never)."}
@@ -207,9 +211,10 @@ def _make_trainer_class() -> type:
 
         loss_is_scaled_for_ga = False  # our loss is a per-batch mean: Trainer divides it for accumulation
 
-        def __init__(self, *args: Any, class_weights: torch.Tensor | None = None, **kwargs: Any) -> None:
+        def __init__(self, *args: Any, class_weights: torch.Tensor | None = None, token_loss_weight: float = 0.0, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.class_weights = class_weights
+            self.token_loss_weight = token_loss_weight
 
         def _claim_outputs(self, model: torch.nn.Module, inputs: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
             outputs = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
@@ -218,6 +223,12 @@ def _make_trainer_class() -> type:
             loss = torch.nn.functional.cross_entropy(
                 logits.flatten(0, 1), inputs["labels"].flatten(), weight=weight, ignore_index=IGNORE_INDEX
             )
+            token_labels = inputs.get("token_labels")
+            if self.token_loss_weight > 0 and token_labels is not None and bool((token_labels != IGNORE_INDEX).any()):
+                token_loss = torch.nn.functional.cross_entropy(
+                    outputs.logits.float().flatten(0, 1), token_labels.flatten(), ignore_index=IGNORE_INDEX
+                )
+                loss = loss + self.token_loss_weight * token_loss
             return loss, logits
 
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):  # noqa: ANN001, ANN201
@@ -356,12 +367,15 @@ def encode_split(pairs: Dataset, tokenizer: Any, max_length: int) -> Dataset:
     from datasets import Dataset
 
     groups = group_windows(pairs)
-    encoded = encode_windows(tokenizer, [g["premise"] for g in groups], [g["claim_spans"] for g in groups], max_length)
+    encoded = encode_windows(
+        tokenizer, [g["premise"] for g in groups], [g["claim_spans"] for g in groups], max_length, [g["content_spans"] for g in groups]
+    )
     return Dataset.from_dict(
         {
             "input_ids": [e.input_ids for e in encoded],
             "claim_tokens": [e.claim_tokens for e in encoded],
             "labels": [g["labels"] for g in groups],
+            "token_labels": [e.token_labels or [] for e in encoded],
             "length": [len(e.input_ids) for e in encoded],
         }
     )
@@ -477,6 +491,7 @@ def train(config: TrainConfig) -> TrainResult:
         compute_metrics=compute_metrics,
         callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if config.early_stopping_patience > 0 else [],
         class_weights=weights,
+        token_loss_weight=config.token_loss_weight,
     )
 
     # Train.

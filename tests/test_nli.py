@@ -371,6 +371,18 @@ def test_nli_encoding_trims_context_but_keeps_claim_tokens():
     assert kept == "the claim itself."
 
 
+def test_nli_encoding_labels_tokens_inside_gold_content():
+    tokenizer = load_tokenizer(default_base_model())
+    premise = "“Taxes will rise,” the mayor said."
+    (enc,) = encode_windows(tokenizer, [premise], [[[[1, 16]]]], 64, [[[1, 16]]])
+    words = tokenizer.convert_ids_to_tokens(enc.input_ids)
+    inside = [w for w, y in zip(words, enc.token_labels, strict=True) if y == 1]
+    assert inside == ["taxes", "will", "rise"]
+    assert enc.token_labels[0] == enc.token_labels[-1] == -100
+    (plain,) = encode_windows(tokenizer, [premise], [[[[1, 16]]]], 64)
+    assert plain.token_labels is None
+
+
 def test_nli_load_predictor_pairs_the_model_with_the_rules(model_dir, nlp):
     predictor = load_predictor(str(model_dir), nlp)
     assert isinstance(predictor, ModelWithRules)

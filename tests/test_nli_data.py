@@ -107,6 +107,19 @@ def test_nli_pairs_mark_the_claim_inside_its_premise():
     assert {r["label"] for r in unlabelled} == {UNLABELLED} and len(unlabelled) == len(ITEM.claims)
 
 
+def test_nli_pairs_carry_gold_content_in_premise_offsets():
+    text = ITEM.article.text
+    quote = text.index("Taxes")
+    content = [Span(quote, text.index("”"))]
+    pairs = list(article_pairs(ITEM, [ASSERTED] * len(ITEM.claims), WindowConfig(core_chars=120, context_chars=80), content=content))
+    with_quote = [p for p in pairs if p["content_spans"]]
+    assert with_quote and all(p["has_content"] for p in pairs)
+    for row in with_quote:
+        (s, e), = row["content_spans"]
+        assert row["premise"][s:e].replace(PARAGRAPH_MARK, "\n") in text[content[0].start : content[0].end]
+    assert not any(p["has_content"] for p in article_pairs(ITEM, [ASSERTED] * len(ITEM.claims)))
+
+
 def test_nli_label_feature_is_the_sorted_schema_values():
     names = pair_features()["label"].names
     assert names == attribution_labels() == sorted(default_schema()["attribution"].value_names)
