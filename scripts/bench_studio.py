@@ -85,16 +85,14 @@ def make_items(n_claims: int) -> tuple[list[Any], str, float]:
 
 
 def bench_push(conn: Any, items: list[Any], version: str) -> dict[str, Any]:
-    """``push`` into a new project, and as a baseline the same requests, pre-encoded, sent back to back
-    with nothing else to do: the server's own import time, which ``push`` cannot beat."""
+    """``push`` into a new project; as a baseline, before and after it, the same tasks pre-encoded and
+    sent back to back with nothing else to do (the server's own import time, which ``push`` cannot beat)."""
     import httpx
 
     from annotate.schema import default_schema
     from annotate.studio import DEFAULT_BATCH_SIZE, connect, label_results, push, task_data
 
     schema = default_schema()
-    report, timing = timed(lambda: push(conn, f"bench push {time.time():.0f}", items, schema, model_version=version))
-    n = report.tasks_created
     payload = []
     for item in items:
         for claim in item.claims:
@@ -102,17 +100,26 @@ def bench_push(conn: Any, items: list[Any], version: str) -> dict[str, Any]:
             results = label_results(claim.labels, data, schema, with_scores=True)
             payload.append({"data": data, "predictions": [{"result": list(results.items), "score": results.score, "model_version": version}]})
     bodies = [json.dumps(payload[i : i + DEFAULT_BATCH_SIZE]).encode() for i in range(0, len(payload), DEFAULT_BATCH_SIZE)]
-    project, _ = connect(conn).ensure_project(f"bench server only {time.time():.0f}", schema)
     headers = {"Authorization": f"Token {conn.api_key}", "Content-Type": "application/json"}
 
-    def send() -> None:
-        with httpx.Client(base_url=conn.url, timeout=600, trust_env=False) as http:
-            for body in bodies:
-                http.post(f"/api/projects/{project.id}/import", content=body, headers=headers).raise_for_status()
+    def server_only() -> dict[str, Any]:
+        project, _ = connect(conn).ensure_project(f"bench server only {time.time():.0f}", schema)
 
-    _, server = timed(send)
+        def send() -> None:
+            with httpx.Client(base_url=conn.url, timeout=600, trust_env=False) as http:
+                for body in bodies:
+                    http.post(f"/api/projects/{project.id}/import", content=body, headers=headers).raise_for_status()
+
+        return timed(send)[1]
+
+    before = server_only()
+    report, timing = timed(lambda: push(conn, f"bench push {time.time():.0f}", items, schema, model_version=version))
+    after = server_only()
+    baseline = (before["seconds"] + after["seconds"]) / 2
+    n = report.tasks_created
     return {**timing, "tasks": n, "predictions": report.predictions_added, "tasks_per_s": round(n / timing["seconds"], 1),
-            "server_only": server, "push_over_server_only": round(timing["seconds"] / server["seconds"], 2)}  # fmt: skip
+            "server_only_before": before, "server_only_after": after,
+            "push_over_server_only": round(timing["seconds"] / baseline, 2)}  # fmt: skip
 
 
 def bench_pull(conn: Any, items: list[Any], out: Path) -> dict[str, Any]:
