@@ -8,7 +8,7 @@ indices of the paragraph ``Doc``; the lexicons come from ``data/cues.yaml``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal
@@ -50,14 +50,17 @@ class Lexicon:
     contradict_verbs: frozenset[str]
     anaphoric_objects: frozenset[str]
     source_types: dict[str, frozenset[str]]
+    triggers: frozenset[str]  # every word that can start a frame in ``find_frames``
 
 
 @cache
 def lexicon() -> Lexicon:
     raw = yaml.safe_load((data_dir() / "cues.yaml").read_text(encoding="utf-8"))
     sets = {k: frozenset(str(w).lower() for w in v) for k, v in raw.items() if isinstance(v, list) and k != "hedge_phrases"}
+    triggers = set().union(*(sets[k] for k in ("reporting_verbs", "stance_verbs", "passive_reporting_verbs", "reporting_nouns", "attribution_adverbs")))
     return Lexicon(
         **sets,
+        triggers=frozenset(triggers | {"according", "by"}),
         hedge_phrases=tuple(tuple(str(w).lower() for w in p) for p in raw["hedge_phrases"]),
         source_types={k: frozenset(str(w).lower() for w in v) for k, v in raw["source_types"].items()},
     )
@@ -171,11 +174,20 @@ def clause_root(token: Token) -> Token:
     return token
 
 
-def find_frames(sent: Span) -> list[Frame]:
-    """Every attribution frame in a sentence, in token order."""
+def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence[str] | None = None) -> list[Frame]:
+    """Every attribution frame in a sentence, in token order.
+
+    ``lower`` and ``lemmas`` (per token of ``sent.doc``) let the search skip words that cannot
+    start a frame without building spaCy Token objects for them.
+    """
     lex = lexicon()
+    triggers = lex.triggers
     frames: list[Frame] = []
-    for tok in sent:
+    doc = sent.doc
+    for i in range(sent.start, sent.end):
+        if lower is not None and lemmas is not None and lower[i] not in triggers and lemmas[i] not in triggers:
+            continue
+        tok = doc[i]
         kind_pos = tok.pos_
         if kind_pos in ("VERB", "AUX") and matches(tok, lex.reporting_verbs):
             heads = [c for c in tok.children if c.dep_ == "ccomp"]
@@ -264,6 +276,8 @@ def quoted_tokens(doc: Doc) -> set[int]:
             open_at = closer = None
     if open_at is not None:
         inside.update(range(open_at, len(doc)))
+    if not any(t.text == "<" or t.text.startswith("<tweet") for t in doc):
+        return inside
     text = doc.text
     start = text.find("<tweet")
     while start != -1:

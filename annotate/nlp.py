@@ -47,6 +47,26 @@ def load_nlp(model: str = DEFAULT_SPACY_MODEL) -> Language:
 
 
 @dataclass(frozen=True)
+class TokenTable:
+    """Plain-Python columns of a ``Doc``'s token attributes. Reading ``doc[i].text`` builds a Token
+    object each time; the splitter reads these attributes millions of times per corpus."""
+
+    text: tuple[str, ...]
+    lower: tuple[str, ...]
+    idx: tuple[int, ...]
+    ws: tuple[bool, ...]
+    is_punct: tuple[bool, ...]
+    is_space: tuple[bool, ...]
+    dep: tuple[str, ...]
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenTable:
+        rows = [(t.text, t.lower_, t.idx, bool(t.whitespace_), t.is_punct, t.is_space, t.dep_) for t in doc]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 7
+        return cls(*(tuple(c) for c in columns))
+
+
+@dataclass(frozen=True)
 class ParsedParagraph:
     """One paragraph: its span in the article and its spaCy ``Doc`` (token offsets + ``span.start``).
 
@@ -74,15 +94,27 @@ class ParsedParagraph:
     @cached_property
     def frames(self) -> tuple[tuple[Frame, ...], ...]:
         """Attribution frames of each sentence (``annotate.frames.find_frames``)."""
-        return tuple(tuple(find_frames(sent)) for sent in self.sentences)
+        return tuple(tuple(find_frames(sent, self.lower, self.lemmas)) for sent in self.sentences)
 
     @cached_property
     def quoted(self) -> frozenset[int]:
         return frozenset(quoted_tokens(self.doc))
 
     @cached_property
+    def table(self) -> TokenTable:
+        return TokenTable.of(self.doc)
+
+    @property
     def lower(self) -> tuple[str, ...]:
-        return tuple(t.lower_ for t in self.doc)
+        return self.table.lower
+
+    @cached_property
+    def lemmas(self) -> tuple[str, ...]:
+        return tuple(t.lemma_.lower() for t in self.doc)
+
+    @cached_property
+    def lengths(self) -> tuple[int, ...]:
+        return tuple(len(text) for text in self.table.text)
 
 
 @dataclass(frozen=True)
@@ -119,8 +151,10 @@ def _trimmed_pieces(text: str, start: int, end: int, excluded: tuple[Span, ...])
     return pieces
 
 
-def parse_articles(articles: Iterable[Article], nlp: Language, batch_size: int = 64) -> Iterator[ParsedArticle]:
-    """Parse articles paragraph by paragraph, streaming, with spaCy's batching across articles."""
+def parse_articles(articles: Iterable[Article], nlp: Language, batch_size: int | None = None) -> Iterator[ParsedArticle]:
+    """Parse articles paragraph by paragraph, streaming, with spaCy's batching across articles
+    (``batch_size`` paragraphs per batch; default: the pipeline's own setting)."""
+    batch_size = batch_size or nlp.batch_size
     pending: list[tuple[Article, list[Span]]] = []
 
     def flush() -> Iterator[ParsedArticle]:

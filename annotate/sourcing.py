@@ -102,17 +102,17 @@ class RulePredictor:
     def _attribution_evidence(self, para: ParsedParagraph, tokens: set[int]) -> _Evidence:
         """The frame (or quotation) holding at least half of the claim, measured in characters as
         the gold rule measures Content; the frame with the largest share wins."""
-        doc = para.doc
+        lengths = para.lengths
         hedges = self._hedges(para, tokens)
-        total = sum(len(doc[i].text) for i in tokens)
+        total = sum(lengths[i] for i in tokens)
         if not total:
             return _Evidence(None, None, 0.0, hedges)
 
         def share_in(region: frozenset[int]) -> float:
-            return sum(len(doc[i].text) for i in tokens if i in region) / total
+            return sum(lengths[i] for i in tokens if i in region) / total
 
         best, best_share = None, 0.0
-        for frame in (f for sentence_frames in para.frames for f in sentence_frames):
+        for frame in para.frames[para.sentence_of_token[min(tokens)]]:  # content never leaves its sentence
             share = share_in(frame.content)
             if share > best_share or (share == best_share and best is not None and FRAME_SCORES[frame.kind] > FRAME_SCORES[best.kind]):
                 best, best_share = frame, share
@@ -125,14 +125,15 @@ class RulePredictor:
 
     def _hedges(self, para: ParsedParagraph, tokens: set[int]) -> tuple[int, ...]:
         lex: Lexicon = self.lex
-        doc, lower = para.doc, para.lower
+        doc, lower, lemmas = para.doc, para.lower, para.lemmas
         found: set[int] = set()
         for i in tokens:
-            tok = doc[i]
-            word, lemma = tok.lower_, tok.lemma_.lower()
-            if word in _HEDGE_MODALS and tok.tag_ != "MD":
+            if lower[i] not in lex.hedge_words and lemmas[i] not in lex.hedge_words:
                 continue
-            if word in lex.hedge_words or (lemma in lex.hedge_words and tok.pos_ in ("VERB", "AUX", "ADV", "ADJ")):
+            tok = doc[i]
+            if lower[i] in _HEDGE_MODALS and tok.tag_ != "MD":
+                continue
+            if lower[i] in lex.hedge_words or tok.pos_ in ("VERB", "AUX", "ADV", "ADJ"):
                 found.add(i)
         for i in tokens:
             for phrase in lex.hedge_phrases:
@@ -257,11 +258,12 @@ class RulePredictor:
         return types["person"], 0.45
 
     def _not_a_claim(self, claim: Claim, doc: Doc | None, tokens: set[int]) -> Label:
-        words = [doc[i] for i in sorted(tokens) if not doc[i].is_punct] if doc is not None else []
         if claim.text.rstrip().endswith("?"):
             return Label(True, 0.7)
-        if len(words) < 3 and not any(t.pos_ in ("VERB", "AUX") for t in words):
-            return Label(True, 0.65)
+        if doc is not None and len(tokens) <= 4:  # short: a fragment unless it has a verb
+            words = [doc[i] for i in tokens if not doc[i].is_punct]
+            if len(words) < 3 and not any(t.pos_ in ("VERB", "AUX") for t in words):
+                return Label(True, 0.65)
         return Label(False, 0.8)
 
 

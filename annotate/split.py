@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from annotate.frames import SUBJECTS, Frame, find_frames, subject_of, subtree
-from annotate.nlp import ParsedArticle, parse_articles
+from annotate.nlp import ParsedArticle, TokenTable, parse_articles
 from annotate.predictor import Predictor
 from annotate.types import Article, Claim, Span, SplitArticle
 
@@ -40,6 +40,7 @@ _RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that", "whose"})
 _NP_MODIFIERS = frozenset({"det", "compound", "amod", "poss", "nummod", "nmod", "case", "quantmod", "predet"})
 _MAX_LIST_CLAIMS = 8
 _SEPARATORS = frozenset({",", ";", ":", "—", "–", "-", "--"})
+_OPENING_MARKS = frozenset({"“", '"', "‘", "``", "''", "("})
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,12 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
             sentences.append(Span(offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)))
             sentence_paragraph.append(para.index)
             seen: set[tuple[Span, ...]] = set()
-            for unit in sentence_units(sent, granularity, frames, para.quoted):
-                spans = tuple(s.shift(offset) for s in unit_spans(doc, unit.tokens))
+            for unit in sentence_units(sent, granularity, frames, para.quoted, para.table):
+                spans = tuple(s.shift(offset) for s in unit_spans(para.table, unit.tokens))
                 if not spans or spans in seen:
                     continue
                 seen.add(spans)
-                text = unit_text(doc, unit)
+                text = unit_text(para.table, unit)
                 claims.append(Claim(Claim.make_id(article.id, spans), article.id, text, spans, index, para.index))
     return SplitArticle(
         article,
@@ -84,7 +85,11 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
 
 
 def sentence_units(
-    sent: SpacySpan, granularity: Granularity, frames: Iterable[Frame] | None = None, quoted: Iterable[int] = ()
+    sent: SpacySpan,
+    granularity: Granularity,
+    frames: Iterable[Frame] | None = None,
+    quoted: Iterable[int] = (),
+    table: TokenTable | None = None,
 ) -> list[Unit]:
     """The claims of one sentence as token sets, in reading order.
 
@@ -93,7 +98,7 @@ def sentence_units(
     """
     quoted = set(quoted)
     frames = [f for f in (find_frames(sent) if frames is None else frames) if f.cue[0] not in quoted]
-    splitter = _SentenceSplitter(sent, frames, granularity)
+    splitter = _SentenceSplitter(sent, frames, granularity, table or TokenTable.of(sent.doc))
     units = splitter.split(sent.root, frozenset())
     if not units:  # a sentence that is all frame or punctuation still yields itself
         units = [Unit(frozenset(t.i for t in sent if not t.is_space))]
@@ -109,9 +114,10 @@ def sentence_units(
 class _SentenceSplitter:
     """Recursive descent over one sentence's dependency tree (state: the sentence and its frames)."""
 
-    def __init__(self, sent: SpacySpan, frames: list[Frame], granularity: Granularity) -> None:
+    def __init__(self, sent: SpacySpan, frames: list[Frame], granularity: Granularity, table: TokenTable) -> None:
         self.sent = sent
         self.doc = sent.doc
+        self.table = table
         self.fine = granularity == "proposition"
         self.frame_by_cue: dict[int, Frame] = {}
         self.substitutes: dict[int, tuple[int, ...]] = {}
@@ -176,8 +182,8 @@ class _SentenceSplitter:
         own -= dropped
         frame = self.frame_by_cue.get(root.i)
         if frame is None or frame.kind != "verb":  # a verb frame alone ("NSO has said") is no claim
-            core = _trim(self.doc, own | set(inherited))
-            if any(not self.doc[i].is_punct for i in core):
+            core = _trim(self.table, own | set(inherited))
+            if any(not self.table.is_punct[i] for i in core):
                 units.insert(0, Unit(frozenset(core)))
         return units
 
@@ -226,9 +232,9 @@ class _SentenceSplitter:
         """Proposition granularity: "However, X" and "Still, X" state X, and a proposition is not a
         sentence, so it loses the final period (PropSegmEnt's references mostly leave both out)."""
         ordered = sorted(unit.tokens)
-        if len(ordered) > 3 and self.doc[ordered[0]].dep_ in ("advmod", "cc") and self.doc[ordered[1]].text == ",":
+        if len(ordered) > 3 and self.table.dep[ordered[0]] in ("advmod", "cc") and self.table.text[ordered[1]] == ",":
             ordered = ordered[2:]
-        if len(ordered) > 2 and self.doc[ordered[-1]].text == ".":
+        if len(ordered) > 2 and self.table.text[ordered[-1]] == ".":
             ordered = ordered[:-1]
         return Unit(frozenset(ordered))
 
@@ -248,7 +254,7 @@ class _SentenceSplitter:
         out = []
         for keep in modifiers:
             drop = set().union(*(subtree(m) for m in modifiers if m.i != keep.i))
-            tokens = _trim(doc, set(unit.tokens) - drop)
+            tokens = _trim(self.table, set(unit.tokens) - drop)
             if tokens:
                 out.append(Unit(frozenset(tokens)))
         return out or [unit]
@@ -274,7 +280,7 @@ class _SentenceSplitter:
                 }
                 if m.i != tok.i and not any(c.dep_ in ("det", "poss") for c in m.children):
                     own |= {c.i for c in tok.children if c.dep_ in ("det", "poss") and c.i < tok.i}  # borrowed "the"
-                tokens = _trim(self.doc, set(shared) | own)
+                tokens = _trim(self.table, set(shared) | own)
                 if tokens:
                     out.append(Unit(frozenset(tokens)))
             return out or [unit]
@@ -318,33 +324,33 @@ def _minimal_np(noun: Token) -> set[int]:
     return out
 
 
-def _trim(doc, tokens: set[int]) -> set[int]:
+def _trim(t: TokenTable, tokens: set[int]) -> set[int]:
     """Drop whitespace, and leading/trailing punctuation and conjunctions (sentence-final marks stay)."""
-    ordered = sorted(i for i in tokens if not doc[i].is_space)
-    while ordered and (doc[ordered[0]].is_punct and doc[ordered[0]].text not in ("“", '"', "‘", "``", "''", "(") or doc[ordered[0]].dep_ in ("cc",)):
+    ordered = sorted(i for i in tokens if not t.is_space[i])
+    while ordered and (t.is_punct[ordered[0]] and t.text[ordered[0]] not in _OPENING_MARKS or t.dep[ordered[0]] == "cc"):
         ordered.pop(0)
-    while ordered and doc[ordered[-1]].dep_ in ("cc",):
+    while ordered and t.dep[ordered[-1]] == "cc":
         ordered.pop()
-    ordered = _drop_empty_brackets(doc, ordered)
+    ordered = _drop_empty_brackets(t, ordered)
     kept = []
     for k, i in enumerate(ordered):  # a comma left dangling next to a removed part goes too
-        if doc[i].text in _SEPARATORS:
+        if t.text[i] in _SEPARATORS:
             prev_gap = k == 0 or ordered[k - 1] != i - 1
             nxt = ordered[k + 1] if k + 1 < len(ordered) else None
-            if prev_gap or nxt is None or nxt != i + 1 or doc[nxt].is_punct:
+            if prev_gap or nxt is None or nxt != i + 1 or t.is_punct[nxt]:
                 continue
         kept.append(i)
     return set(kept)
 
 
-def _drop_empty_brackets(doc, ordered: list[int]) -> list[int]:
+def _drop_empty_brackets(t: TokenTable, ordered: list[int]) -> list[int]:
     """Remove "(" ")" pairs whose content was split off, and brackets left without their partner."""
     opens: list[int] = []
     drop: set[int] = set()
     for k, i in enumerate(ordered):
-        if doc[i].text == "(":
+        if t.text[i] == "(":
             opens.append(k)
-        elif doc[i].text == ")":
+        elif t.text[i] == ")":
             if opens:
                 start = opens.pop()
                 if k == start + 1:
@@ -355,37 +361,34 @@ def _drop_empty_brackets(doc, ordered: list[int]) -> list[int]:
     return [i for i in ordered if i not in drop]
 
 
-def unit_spans(doc, tokens: Iterable[int]) -> tuple[Span, ...]:
+def unit_spans(t: TokenTable, tokens: Iterable[int]) -> tuple[Span, ...]:
     """Character spans (doc-relative) of a token set: neighbouring tokens (with only whitespace
     between them) make one span, so a claim has as few pieces as its words allow."""
     spans: list[Span] = []
     previous = -2
     for i in sorted(tokens):
-        tok = doc[i]
-        end = tok.idx + len(tok.text)
-        if spans and (i == previous + 1 or all(doc[j].is_space for j in range(previous + 1, i))):
+        end = t.idx[i] + len(t.text[i])
+        if spans and (i == previous + 1 or all(t.is_space[j] for j in range(previous + 1, i))):
             spans[-1] = Span(spans[-1].start, end)
         else:
-            spans.append(Span(tok.idx, end))
+            spans.append(Span(t.idx[i], end))
         previous = i
     return tuple(spans)
 
 
-def unit_text(doc, unit: Unit) -> str:
+def unit_text(t: TokenTable, unit: Unit) -> str:
     """A readable standalone text: the unit's words in order (a relative pronoun was already
     replaced by its noun), a leading complementizer ("that") dropped, first letter capitalised."""
     pieces: list[str] = []
     ordered = sorted(unit.tokens)
     for n, i in enumerate(ordered):
-        tok = doc[i]
-        word = tok.text
-        if n == 0 and tok.dep_ == "mark" and tok.lower_ in ("that", "whether", "if"):
+        if n == 0 and t.dep[i] == "mark" and t.lower[i] in ("that", "whether", "if"):
             continue
-        if pieces and pieces[-1] != " " and i - 1 not in unit.tokens and not tok.is_punct:
+        if pieces and pieces[-1] != " " and i - 1 not in unit.tokens and not t.is_punct[i]:
             pieces.append(" ")
-        pieces.append(word)
+        pieces.append(t.text[i])
         nxt = ordered[n + 1] if n + 1 < len(ordered) else None
-        if nxt is not None and nxt == i + 1 and tok.whitespace_:
+        if nxt is not None and nxt == i + 1 and t.ws[i]:
             pieces.append(" ")
     text = "".join(pieces).replace("( )", "").replace("()", "").strip()
     text = " ".join(text.split())
