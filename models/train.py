@@ -119,6 +119,10 @@ class TrainConfig:
     max_articles: int | None = field(default=None, metadata={"help": "Use at most this many articles per corpus split (quick runs, CI)."})
     max_train_samples: int | None = field(default=None, metadata={"help": "Train on at most this many premises (quick runs, CI)."})
     max_eval_samples: int | None = field(default=None, metadata={"help": "Validate on at most this many premises (quick runs, CI)."})
+    max_train_minutes: float | None = field(
+        default=None,
+        metadata={"help": "Stop training after this many minutes (the best checkpoint so far is kept); for a shared or time-boxed machine."},
+    )
     max_steps: int = field(default=-1, metadata={"help": "Stop after this many update steps (overrides epochs when > 0)."})
     logging_steps: int = field(default=50, metadata={"help": "Log the training loss every this many steps."})
     cache_dir: str | None = field(
@@ -244,6 +248,29 @@ def _make_trainer_class() -> type:
             return loss.detach(), logits.detach(), inputs["labels"]
 
     return ClaimTrainer
+
+
+def _time_budget_callback(minutes: float) -> Any:
+    """Stops training once ``minutes`` have passed, after an evaluation so that a best checkpoint exists."""
+    import torch
+    from transformers import TrainerCallback
+
+    class TimeBudget(TrainerCallback):
+        def __init__(self) -> None:
+            self.deadline = time.monotonic() + minutes * 60
+
+        def on_step_end(self, args, state, control, **kwargs):  # noqa: ANN001, ANN201
+            late = time.monotonic() > self.deadline
+            if torch.distributed.is_available() and torch.distributed.is_initialized():
+                flag = torch.tensor([int(late)], device=args.device)  # every process must stop at the same step
+                torch.distributed.all_reduce(flag, op=torch.distributed.ReduceOp.MAX)
+                late = bool(flag.item())
+            if late:
+                control.should_evaluate = control.should_save = True
+                control.should_training_stop = True
+            return control
+
+    return TimeBudget()
 
 
 def compute_metrics(prediction: EvalPrediction) -> dict[str, float]:
@@ -482,6 +509,9 @@ def train(config: TrainConfig) -> TrainResult:
     every = max(1, steps_per_epoch // config.evals_per_epoch)
     args.eval_steps = args.save_steps = every
 
+    callbacks: list[Any] = [EarlyStoppingCallback(config.early_stopping_patience)] if config.early_stopping_patience > 0 else []
+    if config.max_train_minutes:
+        callbacks.append(_time_budget_callback(config.max_train_minutes))
     trainer = _make_trainer_class()(
         model=model,
         args=args,
@@ -489,7 +519,7 @@ def train(config: TrainConfig) -> TrainResult:
         eval_dataset=eval_set,
         data_collator=WindowCollator(tokenizer.pad_token_id or 0),
         compute_metrics=compute_metrics,
-        callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if config.early_stopping_patience > 0 else [],
+        callbacks=callbacks,
         class_weights=weights,
         token_loss_weight=config.token_loss_weight,
     )

@@ -224,6 +224,15 @@ def test_nli_save_load_round_trip_reproduces_validation_scores(model_dir):
     assert f1_score(gold, predicted, average="macro") == pytest.approx(metrics["eval_macro_f1"], abs=1e-9)
 
 
+def test_nli_training_stops_at_its_time_budget(corpus, tiny_base, tmp_path):
+    config = tiny_config(tmp_path / "model", corpus, tiny_base, tmp_path / "cache", max_steps=500, max_train_minutes=1e-6,
+                         compare_baselines=False, check_precisions=False, calibrate=False)  # fmt: skip
+    result = train(config)
+    log = json.loads((Path(result.output_dir) / "training_log.json").read_text())
+    assert max(entry.get("step", 0) for entry in log) <= 2
+    assert (Path(result.output_dir) / "model.safetensors").is_file()
+
+
 def test_nli_train_config_round_trips_through_the_parser(model_dir, tmp_path):
     saved = model_dir / "train_config.json"
     config = parse_args([str(saved)])
