@@ -57,11 +57,17 @@ def _choice(name: str, value: str) -> dict:
     return {"from_name": name, "to_name": "paragraph", "type": "choices", "value": {"choices": [value]}, "origin": "manual"}
 
 
-def _cli(args: list[str], home: Path, timeout: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
-    full.update({"CLAIMKIT_HOME": str(home), **env})
-    return subprocess.run([sys.executable, "-m", "claimkit.cli", *args], capture_output=True, text=True, env=full,
-                          timeout=timeout, cwd=REPO)  # fmt: skip
+CLI = [sys.executable, "-m", "claimkit.cli"]
+
+
+def _cli_env(home: Path) -> dict[str, str]:
+    """The test's environment without Label Studio settings, pointing claimkit at the session server."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
+    return {**env, "CLAIMKIT_HOME": str(home)}
+
+
+def _cli(args: list[str], home: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=_cli_env(home), timeout=timeout, cwd=REPO)
 
 
 def test_studio_round_trip_seed_article(studio_conn, nlp, seed_path):
@@ -159,10 +165,7 @@ def test_studio_push_killed_midway_completes_on_rerun(studio_conn, studio_home, 
         (articles / f"seed-copy-{i:02d}.txt").write_text(text, encoding="utf-8")
     title = "killed push"
     args = ["push", str(articles), "--project", title, "--batch-size", "10"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
-    env["CLAIMKIT_HOME"] = str(studio_home)
-    proc = subprocess.Popen([sys.executable, "-m", "claimkit.cli", *args], env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen([*CLI, *args], env=_cli_env(studio_home), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     studio = connect(studio_conn)
     deadline = time.monotonic() + 300
     killed_at = 0
