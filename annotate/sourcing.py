@@ -14,7 +14,8 @@ For each claim, the rules look at the parse of its paragraph (``annotate.frames`
 
 Every label carries a score. The attribution score is the rule's measured agreement with PolNeAR's
 train split (``FRAME_SCORES``); the other fields have fixed, hand-set confidences, since no corpus
-we have annotates them. Label values come from the schema, never from literals.
+we have annotates them. The values the rules can emit are declared once (``RULE_VALUES``) and
+checked against the schema when a predictor is made, so a renamed label fails at start, by name.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ FRAME_SCORES: dict[str, float] = {
     "quote": 0.9,
 }
 ASSERTED_SCORE = 0.87
+# The schema values these rules can emit, checked against the schema when a predictor is made.
+RULE_VALUES: dict[str, tuple[str, ...]] = {
+    "attribution": ("asserted", "attributed"),
+    "hedged": ("no", "yes"),
+    "status": ("not_addressed", "undisputed", "disputed", "corroborated", "contradicted"),
+    "source_type": ("person", "organization", "government", "document", "anonymous", "publication"),
+}
 _HEDGE_MODALS = frozenset({"may", "might", "could"})
 
 
@@ -67,6 +75,9 @@ class RulePredictor:
     def __init__(self, nlp: Language, schema: Schema | None = None) -> None:
         self.nlp = nlp
         self.schema = schema or default_schema()
+        for field, values in RULE_VALUES.items():  # fail now, by name, if the schema lost one
+            for value in values:
+                self.schema[field].check_value(value)
         self.model_version = RULES_VERSION
         self.fields = frozenset(self.schema.names)
         self.lex = lexicon()
@@ -146,10 +157,7 @@ class RulePredictor:
     def _statuses(self, claims: Sequence[Claim], locations, evidence: list[_Evidence]) -> list[tuple[str, float]]:
         """(status value, score) per claim. A claim that speaks about the one before it ("has not
         disputed this fact") sets that claim's status."""
-        values = {v: v for v in self.schema["status"].value_names}
-        not_addressed, undisputed, disputed, corroborated, contradicted = (
-            values["not_addressed"], values["undisputed"], values["disputed"], values["corroborated"], values["contradicted"]
-        )
+        not_addressed, undisputed, disputed, corroborated, contradicted = RULE_VALUES["status"]
         lex = self.lex
         out: list[tuple[str, float]] = []
         for ev, (para, _tokens) in zip(evidence, locations, strict=True):
@@ -204,9 +212,8 @@ class RulePredictor:
 
     # -- labels ----------------------------------------------------------------------------------
     def _labels(self, text: str, claim: Claim, ev: _Evidence, para: ParsedParagraph | None, tokens: set[int], status: tuple[str, float]) -> dict[str, Label]:
-        schema = self.schema
-        asserted, attributed = schema["attribution"].value_names
-        hedged_no, hedged_yes = schema["hedged"].value_names
+        asserted, attributed = RULE_VALUES["attribution"]
+        hedged_no, hedged_yes = RULE_VALUES["hedged"]
         offset = para.span.start if para is not None else 0
         doc = para.doc if para is not None else None
 
@@ -235,27 +242,26 @@ class RulePredictor:
         return labels
 
     def _source_type(self, doc: Doc | None, source: Sequence[int]) -> tuple[str, float]:
-        types = {v: v for v in self.schema["source_type"].value_names}
         if doc is None or not source:
-            return types["anonymous"], 0.6
+            return "anonymous", 0.6
         lex = self.lex.source_types
         head = min((doc[i] for i in source), key=lambda t: len(list(t.ancestors)))
         words = {doc[i].lower_ for i in source}
         word = head.lower_
         if word in lex["person_pronouns"]:
-            return types["person"], 0.75
+            return "person", 0.75
         for kind in ("anonymous", "document", "publication", "government", "organization"):
             if word in lex[kind] or head.lemma_.lower() in lex[kind]:
-                return types[kind], 0.65
+                return kind, 0.65
         for kind in ("government", "organization"):
             if words & lex[kind]:
-                return types[kind], 0.6
+                return kind, 0.6
         propn = [doc[i] for i in source if doc[i].pos_ == "PROPN"]
         if len(propn) == 1 and propn[0].text.isupper() and len(propn[0].text) > 1:
-            return types["organization"], 0.55
+            return "organization", 0.55
         if propn:
-            return types["person"], 0.55
-        return types["person"], 0.45
+            return "person", 0.55
+        return "person", 0.45
 
     def _not_a_claim(self, claim: Claim, doc: Doc | None, tokens: set[int]) -> Label:
         if claim.text.rstrip().endswith("?"):

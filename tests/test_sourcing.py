@@ -137,3 +137,14 @@ def test_sourcing_predict_relabels_claims_from_elsewhere(nlp, rules):
     (again,) = rules.predict([bare])
     assert again.claims[0].labels["attribution"].value == "attributed"
     assert again.claims[0].id == bare.claims[0].id
+
+
+def test_sourcing_refuses_a_schema_without_its_values(nlp):
+    from annotate.errors import SchemaError
+    from annotate.schema import Schema
+
+    raw = default_schema().to_dict()
+    status = next(f for f in raw["fields"] if f["name"] == "status")
+    status["values"] = [v for v in status["values"] if v["value"] != "undisputed"]
+    with pytest.raises(SchemaError, match="'undisputed' is not a value of schema field 'status'"):
+        RulePredictor(nlp, Schema.from_dict(raw))
