@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import yaml
 
 from annotate.schema import data_dir
+from annotate.tokens import TokenTable
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -30,6 +31,7 @@ _CUE_DEPS = ("aux", "auxpass", "neg", "prt")
 _OPEN_CLOSE = {"“": "”", "‘": "’", "``": "''"}
 _TOGGLES = ('"', "''")
 _CLOSERS = ("”", '"', "''")
+_QUOTE_MARKS = frozenset({*_OPEN_CLOSE, *_OPEN_CLOSE.values(), *_TOGGLES})
 _BY_SOURCES = frozenset({"estimate", "account", "count", "tally", "measure", "reckoning", "calculation"})
 
 
@@ -244,7 +246,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
     return frames
 
 
-def quoted_tokens(doc: Doc) -> set[int]:
+def quoted_tokens(doc: Doc, table: TokenTable | None = None) -> set[int]:
     """Token indices inside quotation marks (marks included), tracked over a whole paragraph.
 
     Paragraph-level conventions of news text: an opening mark left unclosed quotes to the end of
@@ -252,50 +254,45 @@ def quoted_tokens(doc: Doc) -> set[int]:
     with no opening one closes a quote that began in an earlier paragraph, so it quotes from the
     paragraph start. Embedded tweets (``<tweet ...>...</tweet>``) count as quoted.
     """
+    t = table or TokenTable.of(doc)
+    texts, ws, n = t.text, t.ws, len(t.text)
     inside: set[int] = set()
     open_at: int | None = None
     closer: str | None = None
-    for tok in doc:
-        text = tok.text
+    for i, text in enumerate(texts):
+        if text not in _QUOTE_MARKS:
+            continue
         if open_at is None:
-            if text in _CLOSERS and not inside and _looks_closing(tok):
-                inside.update(range(0, tok.i + 1))  # the tail of a quote opened in an earlier paragraph
+            glued_before = i > 0 and not ws[i - 1]
+            if text in _CLOSERS and not inside and glued_before and (ws[i] or i + 1 == n or t.is_punct[i + 1]):
+                inside.update(range(0, i + 1))  # the tail of a quote opened in an earlier paragraph
             elif text in _OPEN_CLOSE:
-                open_at, closer = tok.i, _OPEN_CLOSE[text]
+                open_at, closer = i, _OPEN_CLOSE[text]
             elif text in _TOGGLES:
-                open_at, closer = tok.i, text
+                open_at, closer = i, text
             continue
         is_close = text == closer
-        if closer == "’" and is_close:
-            prev_is_s = tok.i > 0 and doc[tok.i - 1].text.lower().endswith("s") and not doc[tok.i - 1].whitespace_
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            glued_word = nxt is not None and not tok.whitespace_ and nxt.is_alpha
-            is_close = not glued_word and not (prev_is_s and nxt is not None and nxt.is_alpha)
+        if closer == "’" and is_close:  # an apostrophe (can’t, group’s, Bezos’ phone) does not close
+            nxt_alpha = i + 1 < n and texts[i + 1].isalpha()
+            prev_is_s = i > 0 and texts[i - 1].lower().endswith("s") and not ws[i - 1]
+            is_close = not (not ws[i] and nxt_alpha) and not (prev_is_s and nxt_alpha)
         if is_close:
-            inside.update(range(open_at, tok.i + 1))
+            inside.update(range(open_at, i + 1))
             open_at = closer = None
     if open_at is not None:
-        inside.update(range(open_at, len(doc)))
-    if not any(t.text == "<" or t.text.startswith("<tweet") for t in doc):
+        inside.update(range(open_at, n))
+    if not any(text == "<" or text.startswith("<tweet") for text in texts):
         return inside
-    text = doc.text
-    start = text.find("<tweet")
+    full = doc.text
+    start = full.find("<tweet")
     while start != -1:
-        end = text.find("</tweet>", start)
-        end = len(text) if end == -1 else end + len("</tweet>")
+        end = full.find("</tweet>", start)
+        end = len(full) if end == -1 else end + len("</tweet>")
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None:
             inside.update(range(span.start, span.end))
-        start = text.find("<tweet", end)
+        start = full.find("<tweet", end)
     return inside
-
-
-def _looks_closing(tok: Token) -> bool:
-    """A quote mark glued to the word or punctuation before it and followed by space or the end."""
-    if tok.i == 0:
-        return False
-    prev = tok.doc[tok.i - 1]
-    return not prev.whitespace_ and (tok.whitespace_ or tok.i + 1 == len(tok.doc) or tok.doc[tok.i + 1].is_punct)
 
 
 def spans_tokens(doc: Doc, char_spans: Iterable[tuple[int, int]]) -> set[int]:

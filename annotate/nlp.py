@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from annotate.errors import ModelError
 from annotate.frames import Frame, find_frames, quoted_tokens
+from annotate.tokens import TokenTable
 from annotate.types import Article, Span
 
 if TYPE_CHECKING:
@@ -44,26 +45,6 @@ def load_nlp(model: str = DEFAULT_SPACY_MODEL) -> Language:
         raise ModelError(f"spaCy pipeline {model!r} has no dependency parser; claimkit's rules need one")
     nlp.max_length = 3_000_000
     return nlp
-
-
-@dataclass(frozen=True)
-class TokenTable:
-    """Plain-Python columns of a ``Doc``'s token attributes. Reading ``doc[i].text`` builds a Token
-    object each time; the splitter reads these attributes millions of times per corpus."""
-
-    text: tuple[str, ...]
-    lower: tuple[str, ...]
-    idx: tuple[int, ...]
-    ws: tuple[bool, ...]
-    is_punct: tuple[bool, ...]
-    is_space: tuple[bool, ...]
-    dep: tuple[str, ...]
-
-    @classmethod
-    def of(cls, doc: Doc) -> TokenTable:
-        rows = [(t.text, t.lower_, t.idx, bool(t.whitespace_), t.is_punct, t.is_space, t.dep_) for t in doc]
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 7
-        return cls(*(tuple(c) for c in columns))
 
 
 @dataclass(frozen=True)
@@ -98,7 +79,7 @@ class ParsedParagraph:
 
     @cached_property
     def quoted(self) -> frozenset[int]:
-        return frozenset(quoted_tokens(self.doc))
+        return frozenset(quoted_tokens(self.doc, self.table))
 
     @cached_property
     def table(self) -> TokenTable:
@@ -108,9 +89,9 @@ class ParsedParagraph:
     def lower(self) -> tuple[str, ...]:
         return self.table.lower
 
-    @cached_property
+    @property
     def lemmas(self) -> tuple[str, ...]:
-        return tuple(t.lemma_.lower() for t in self.doc)
+        return self.table.lemma
 
     @cached_property
     def lengths(self) -> tuple[int, ...]:

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from annotate.frames import SUBJECTS, Frame, find_frames, subject_of, subtree
-from annotate.nlp import ParsedArticle, TokenTable, parse_articles
+from annotate.nlp import ParsedArticle, parse_articles
+from annotate.tokens import TokenTable
 from annotate.predictor import Predictor
 from annotate.types import Article, Claim, Span, SplitArticle
 
