@@ -60,7 +60,7 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
     sentence_paragraph: list[int] = []
     claims: list[Claim] = []
     for para in parsed.paragraphs:
-        doc, offset = para.doc, para.span.start
+        offset = para.span.start
         for sent, frames in zip(para.sentences, para.frames, strict=True):
             words = [t for t in sent if not t.is_space]
             if not words:

@@ -38,7 +38,7 @@ def main() -> None:
     rules = RulePredictor(nlp)
     seen, as_cue = Counter(), Counter()
     stance_total, stance_right = Counter(), Counter()
-    for doc, parsed in tqdm(zip(docs, parse_articles([d.article for d in docs], nlp)), total=len(docs), unit=" art"):
+    for doc, parsed in tqdm(zip(docs, parse_articles([d.article for d in docs], nlp), strict=True), total=len(docs), unit=" art"):
         cue_chars = {i for e in doc.entities.values() if e.type == "Cue" for s in e.spans for i in range(s.start, s.end)}
         for para in parsed.paragraphs:
             for tok in para.doc:
