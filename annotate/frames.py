@@ -176,6 +176,13 @@ def clause_root(token: Token) -> Token:
     return token
 
 
+def _prepositional_frame(prep: Token, cue: tuple[int, ...], source: Token) -> Frame:
+    """A frame carried by a phrase on the clause it qualifies: the clause minus the phrase is the
+    content, the phrase's object the source."""
+    content = subtree(clause_root(prep.head)) - subtree(prep)
+    return Frame("according", cue, tuple(sorted(subtree(source))), frozenset(content))
+
+
 def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence[str] | None = None) -> list[Frame]:
     """Every attribution frame in a sentence, in token order.
 
@@ -221,17 +228,13 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
         if tok.lower_ == "by" and tok.dep_ in ("prep", "agent"):  # "..., by one estimate"
             objs = [g for g in tok.children if g.dep_ == "pobj" and g.lemma_.lower() in _BY_SOURCES]
             if objs:
-                root = clause_root(tok.head)
-                frames.append(Frame("according", (tok.i,), tuple(sorted(subtree(objs[0]))), frozenset(subtree(root) - subtree(tok))))
+                frames.append(_prepositional_frame(tok, (tok.i,), objs[0]))
                 continue
         if tok.lower_ == "according":
             to = [c for c in tok.children if c.lower_ == "to"]
             objs = [g for t in to for g in t.children if g.dep_ == "pobj"]
             if objs:
-                root = clause_root(tok.head)
-                content = subtree(root) - subtree(tok)
-                source = sorted(subtree(objs[0]))
-                frames.append(Frame("according", (tok.i, to[0].i), tuple(source), frozenset(content)))
+                frames.append(_prepositional_frame(tok, (tok.i, to[0].i), objs[0]))
                 continue
         if kind_pos in ("NOUN", "PROPN") and matches(tok, lex.reporting_nouns):
             clauses = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]

@@ -65,7 +65,6 @@ class _Evidence:
 
     frame: Frame | None
     kind: str | None
-    share: float
     hedges: tuple[int, ...]
 
 
@@ -95,7 +94,7 @@ class RulePredictor:
         for claim in item.claims:
             para = _paragraph_of(paragraphs, claim)
             if para is None:
-                evidence.append(_Evidence(None, None, 0.0, ()))
+                evidence.append(_Evidence(None, None, ()))
                 locations.append((None, set()))
                 continue
             start = para.span.start
@@ -117,7 +116,7 @@ class RulePredictor:
         hedges = self._hedges(para, tokens)
         total = sum(lengths[i] for i in tokens)
         if not total:
-            return _Evidence(None, None, 0.0, hedges)
+            return _Evidence(None, None, hedges)
 
         def share_in(region: frozenset[int]) -> float:
             return sum(lengths[i] for i in tokens if i in region) / total
@@ -128,11 +127,11 @@ class RulePredictor:
             if share > best_share or (share == best_share and best is not None and FRAME_SCORES[frame.kind] > FRAME_SCORES[best.kind]):
                 best, best_share = frame, share
         if best is not None and best_share >= 0.5:
-            return _Evidence(best, best.kind, best_share, hedges)
+            return _Evidence(best, best.kind, hedges)
         quote_share = share_in(para.quoted)
         if quote_share >= 0.5:
-            return _Evidence(_quote_frame(para, tokens), "quote", quote_share, hedges)
-        return _Evidence(None, None, max(best_share, quote_share), hedges)
+            return _Evidence(_quote_frame(para, tokens), "quote", hedges)
+        return _Evidence(None, None, hedges)
 
     def _hedges(self, para: ParsedParagraph, tokens: set[int]) -> tuple[int, ...]:
         lex: Lexicon = self.lex

@@ -11,9 +11,10 @@ A sentence is cut at *split points*, each detaching a subtree as a claim of its 
 - in ``proposition`` granularity also restrictive relative clauses, appositives, participial
   modifiers and clauses, and list coordination (one claim per conjunct), close to PropSegmEnt.
 
+"According to X" and trailing or parenthetical "..., X said" frames are cut out of the claim they
+qualify; the sourcing rules still see them and attribute the claim (see ``annotate.frames``).
 Claims keep exact character spans into the original article (discontinuous when a shared subject
-is borrowed) and never cross a sentence. "According to X" and trailing "..., X said" frames are left
-in their clause; the sourcing rules attribute them (see ``annotate.frames``).
+is borrowed) and never cross a sentence.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from typing import TYPE_CHECKING, Literal
 
 from annotate.frames import SUBJECTS, Frame, find_frames, subject_of, subtree
 from annotate.nlp import ParsedArticle, parse_articles
-from annotate.tokens import TokenTable
 from annotate.predictor import Predictor
+from annotate.tokens import TokenTable
 from annotate.types import Article, Claim, Span, SplitArticle
 
 if TYPE_CHECKING:
