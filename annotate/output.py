@@ -6,7 +6,11 @@ JSONL, one object per article::
      "paragraphs": [[s, e], ...], "sentences": [[s, e], ...],
      "claims": [{"id": "...", "text": "...", "spans": [[s, e], ...], "sentence": 3, "paragraph": 1,
                  "labels": {"attribution": {"value": "attributed", "score": 0.93},
-                            "source": {"value": "NSO", "score": 0.9, "spans": [[s, e]]}, ...}}]}
+                            "source": {"value": "NSO", "score": 0.9, "spans": [[s, e]]}, ...}}],
+     "attributed_content": [[s, e], ...]}
+
+``attributed_content`` (only from predictors that mark characters, such as the trained model): the
+article's characters reported from a source, independent of claim boundaries.
 
 Offsets are Unicode code points into ``text`` (Python ``str`` indexing), end excluded. Readers must
 ignore keys they do not know; ``format_version`` changes only when a key changes meaning or goes away.
@@ -63,6 +67,7 @@ def to_dict(item: SplitArticle) -> dict[str, Any]:
         "sentences": _spans(item.sentences),
         "sentence_paragraph": list(item.sentence_paragraph),
         "claims": [claim_to_dict(c) for c in item.claims],
+        **({} if item.attributed_content is None else {"attributed_content": _spans(item.attributed_content)}),
     }
 
 
@@ -100,6 +105,7 @@ def from_dict(raw: dict[str, Any], origin: str = "<json>") -> SplitArticle:
             sentences=tuple(Span(*s) for s in raw["sentences"]),
             sentence_paragraph=tuple(raw["sentence_paragraph"]),
             claims=claims,
+            attributed_content=None if "attributed_content" not in raw else tuple(Span(*s) for s in raw["attributed_content"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"{origin}: malformed claims record ({exc!r})") from None

@@ -119,6 +119,12 @@ class SplitArticle:
     sentences: tuple[Span, ...]
     sentence_paragraph: tuple[int, ...]  # paragraph index of each sentence
     claims: tuple[Claim, ...]
+    attributed_content: tuple[Span, ...] | None = None
+    """Characters a predictor marks as attributed content (words the article reports from a source:
+    PolNeAR's Content), independent of claim boundaries; ``None`` when the predictor labels claims only."""
 
     def with_claims(self, claims: Iterable[Claim]) -> SplitArticle:
         return replace(self, claims=tuple(claims))
+
+    def with_attributed_content(self, spans: Iterable[Span] | None) -> SplitArticle:
+        return replace(self, attributed_content=None if spans is None else tuple(spans))

@@ -363,6 +363,7 @@ class AttributionEvaluator:
         pred_all: list[str] = []
         scores_all: list[float] = []
         char_by_article: list[Counts] = []
+        content_by_article: list[Counts] = []
         spans: dict[str, dict[str, list[Counts]]] = {f: {"exact": [], "overlap": []} for f in span_fields}
         by_pub: dict[str, dict[str, Any]] = {}
         slices: dict[str, tuple[list[str], list[str]]] = {
@@ -377,6 +378,11 @@ class AttributionEvaluator:
             predicted_attributed = [c for c in item.claims if c.labels["attribution"].value == attributed]
             chars = char_counts(text, (s for c in predicted_attributed for s in c.spans), gold.doc.spans_of("Content"))
             char_by_article.append(chars)
+            content_by_article.append(
+                chars
+                if item.attributed_content is None
+                else char_counts(text, item.attributed_content, gold.doc.spans_of("Content"))
+            )
             for f in span_fields:
                 predicted = unique_mentions(text, (c.labels[f].spans for c in predicted_attributed if f in c.labels))
                 reference = _mentions(gold.doc, SPAN_FIELDS[f])
@@ -395,7 +401,9 @@ class AttributionEvaluator:
                     slices[key][0].append(g)
                     slices[key][1].append(p)
         claim = classification_scores(gold_all, pred_all, names)
+        marks_content = any(item.attributed_content is not None for item in labelled)
         char = total(char_by_article)
+        content = total(content_by_article)
         return {
             "primary_metric": self.primary_metric,
             "greater_is_better": self.greater_is_better,
@@ -409,6 +417,8 @@ class AttributionEvaluator:
             },
             "confusion": claim["confusion"],
             "char": char.to_dict(),
+            "content_char_f1": content.f1,
+            "content_char": {"source": "attributed_content" if marks_content else "claims", **content.to_dict()},
             "spans": {
                 f: {mode: total(counts).to_dict() for mode, counts in modes.items()} for f, modes in spans.items()
             },
@@ -708,7 +718,13 @@ def evaluate_attribution(
         "primary_metric": PRIMARY_METRIC,
         "greater_is_better": True,
         "ranking": [
-            {"system": n, PRIMARY_METRIC: systems[n][PRIMARY_METRIC], "char_f1": systems[n]["char_f1"]} for n in ranking
+            {
+                "system": n,
+                PRIMARY_METRIC: systems[n][PRIMARY_METRIC],
+                "char_f1": systems[n]["char_f1"],
+                "content_char_f1": systems[n]["content_char_f1"],
+            }
+            for n in ranking
         ],
         "corpus": {"path": str(corpus_dir), "split": split, **evaluator.corpus_stats()},
         "train": train_info,

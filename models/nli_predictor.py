@@ -37,8 +37,9 @@ import numpy as np
 from annotate.errors import ModelError
 from annotate.predictor import Predictor
 from annotate.schema import Schema, default_schema
-from annotate.types import Label, SplitArticle
+from annotate.types import Label, Span, SplitArticle, merge_spans
 from models.nli import (
+    CONTENT_LABEL,
     IGNORE_INDEX,
     EncodedWindow,
     NLIMeta,
@@ -49,7 +50,7 @@ from models.nli import (
     load_tokenizer,
     quiet_transformers,
 )
-from models.nli_data import attribution_labels, premise_text, windows
+from models.nli_data import Window, attribution_labels, claim_extent, premise_text, windows
 
 if TYPE_CHECKING:
     import torch
@@ -114,20 +115,54 @@ class ClaimScorer:
         order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i].input_ids), i))
         return [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
 
-    def logits(self, encoded: Sequence[EncodedWindow]) -> list[np.ndarray]:
-        """For each premise, a (claims, labels) float32 array of raw claim logits."""
+    def forward(self, encoded: Sequence[EncodedWindow]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each premise: a (claims, labels) array of raw claim logits and a (tokens, labels) array of
+        raw token logits (start/end tokens included, padding trimmed), both float32."""
         import torch
 
-        out: list[np.ndarray | None] = [None] * len(encoded)
+        out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(encoded)
         with torch.inference_mode():
             for batch in self.batches(encoded):
                 features = [{"input_ids": encoded[i].input_ids, "claim_tokens": encoded[i].claim_tokens} for i in batch]
                 inputs = self.collator(features)
-                token_logits = self.model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).logits
-                pooled = claim_logits(token_logits.float(), inputs["claim_mask"]).numpy()
+                token_logits = self.model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).logits.float()
+                pooled = claim_logits(token_logits, inputs["claim_mask"]).numpy()
+                tokens = token_logits.numpy()
                 for row, i in enumerate(batch):
-                    out[i] = pooled[row, : len(encoded[i].claim_tokens)].copy()
+                    out[i] = (pooled[row, : len(encoded[i].claim_tokens)].copy(), tokens[row, : len(encoded[i].input_ids)].copy())
         return out  # type: ignore[return-value]
+
+    def logits(self, encoded: Sequence[EncodedWindow]) -> list[np.ndarray]:
+        """For each premise, a (claims, labels) float32 array of raw claim logits."""
+        return [claims for claims, _ in self.forward(encoded)]
+
+
+def content_spans(text: str, tokens: Sequence[tuple[Span, bool, bool]], excluded: Sequence[Span] = ()) -> tuple[Span, ...]:
+    """Article spans the token head marks as attributed content.
+
+    ``tokens``: ``(characters, in_core, is_content)`` for every token of every premise of the article.
+    Premises overlap (one premise's context is the next one's core), so where they disagree the premise
+    that scores the character inside its core wins: that is where the model read it with context on both
+    sides. Blanks between marked tokens are bridged, and ``excluded`` metadata never counts.
+    """
+    verdict = np.zeros(len(text), dtype=bool)
+    priority = np.full(len(text), -1, dtype=np.int8)
+    for span, in_core, is_content in tokens:
+        rank = np.int8(1 if in_core else 0)
+        free = priority[span.start : span.end] < rank
+        verdict[span.start : span.end][free] = is_content
+        priority[span.start : span.end][free] = rank
+    for span in excluded:
+        verdict[span.start : span.end] = False
+    runs = np.flatnonzero(np.diff(np.concatenate(([0], verdict.view(np.int8), [0]))))
+    pieces = (Span(int(a), int(b)) for a, b in zip(runs[::2], runs[1::2], strict=True))
+    return tuple(_strip(text, span) for span in merge_spans(pieces, text) if text[span.start : span.end].strip())
+
+
+def _strip(text: str, span: Span) -> Span:
+    piece = text[span.start : span.end]
+    start = span.start + len(piece) - len(piece.lstrip())
+    return Span(start, max(start, span.start + len(piece.rstrip())))
 
 
 # --- calibration ---------------------------------------------------------------------------------------------
@@ -308,36 +343,55 @@ class NLIPredictor:
         self.model_version = self.meta.model_version + ("" if self.precision == "fp32" else f"-{self.precision}")
         self.fields = frozenset({self.meta.schema_field})
 
-    def encode(self, items: Sequence[SplitArticle]) -> tuple[list[EncodedWindow], list[tuple[int, tuple[int, ...]]]]:
-        """Premises of all articles, encoded, and for each premise (article index, claim indices)."""
+    def encode(self, items: Sequence[SplitArticle]) -> tuple[list[EncodedWindow], list[tuple[int, Window]]]:
+        """Premises of all articles, encoded, and for each premise (article index, its window)."""
         premises: list[str] = []
         spans: list[list[list[list[int]]]] = []
-        where: list[tuple[int, tuple[int, ...]]] = []
+        where: list[tuple[int, Window]] = []
         for a, item in enumerate(items):
             text = item.article.text
             for window in windows(item, self.meta.window):
                 premises.append(premise_text(text, window.start, window.end))
                 spans.append([[[s.start - window.start, s.end - window.start] for s in item.claims[c].spans] for c in window.claims])
-                where.append((a, window.claims))
+                where.append((a, window))
         return encode_windows(self.tokenizer, premises, spans, self.meta.max_length), where
+
+    def analyse(self, items: Sequence[SplitArticle]) -> list[tuple[np.ndarray, tuple[Span, ...]]]:
+        """Per article: a (claims, labels) array of calibrated claim probabilities in ``self.labels``
+        order, and the spans the token head marks as attributed content (``content_spans``).
+
+        Both come from the same encoder pass. The content spans are the model's character-level answer
+        (PolNeAR's Content): unlike the claims they may cover part of a claim, or words outside every claim.
+        """
+        encoded, where = self.encode(items)
+        probs = [np.zeros((len(item.claims), len(self.labels)), dtype=np.float32) for item in items]
+        tokens: list[list[tuple[Span, bool, bool]]] = [[] for _ in items]
+        for (a, window), enc, (claim_logit, token_logit) in zip(where, encoded, self.scorer.forward(encoded), strict=True):
+            probs[a][list(window.claims)] = softmax(claim_logit, self.temperature)
+            core = [claim_extent(items[a].claims[c]) for c in window.claims]
+            core_start, core_end = min(s.start for s in core), max(s.end for s in core)
+            is_content = token_logit.argmax(-1) == CONTENT_LABEL
+            for (start, end), verdict in zip(enc.offsets or (), is_content, strict=True):
+                if end > start:
+                    span = Span(window.start + start, window.start + end)
+                    tokens[a].append((span, core_start <= span.start and span.end <= core_end, bool(verdict)))
+        return [
+            (p, content_spans(item.article.text, t, item.article.excluded)) for item, p, t in zip(items, probs, tokens, strict=True)
+        ]
 
     def probabilities(self, items: Sequence[SplitArticle]) -> list[np.ndarray]:
         """Per article, a (claims, labels) array of calibrated probabilities in ``self.labels`` order."""
-        encoded, where = self.encode(items)
-        logits = self.scorer.logits(encoded)
-        out = [np.zeros((len(item.claims), len(self.labels)), dtype=np.float32) for item in items]
-        for (a, claims), window_logits in zip(where, logits, strict=True):
-            out[a][list(claims)] = softmax(window_logits, self.temperature)
-        return out
+        return [p for p, _ in self.analyse(items)]
 
     def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
+        """Each claim labelled with the model's attribution; each article given its ``attributed_content``."""
         results = []
-        for item, probs in zip(items, self.probabilities(items), strict=True):
+        for item, (probs, content) in zip(items, self.analyse(items), strict=True):
             claims = []
             for claim, p in zip(item.claims, probs, strict=True):
                 best = int(p.argmax())
                 claims.append(claim.with_labels({**claim.labels, self.meta.schema_field: Label(self.labels[best], float(p[best]))}))
-            results.append(item.with_claims(claims))
+            results.append(item.with_claims(claims).with_attributed_content(content))
         return results
 
 
@@ -395,6 +449,7 @@ __all__ = [
     "ModelWithRules",
     "NLIPredictor",
     "calibration_report",
+    "content_spans",
     "fast_bf16",
     "fit_temperature",
     "measure_precisions",

@@ -67,6 +67,7 @@ def render_markdown(
                 s["claim"][attributed]["f1"],
                 s["claim"][asserted]["f1"],
                 s["char"]["f1"],
+                s["content_char"]["f1"],
                 source.get("exact", {}).get("f1"),
                 source.get("overlap", {}).get("f1"),
                 s["pr_curve"]["average_precision"],
@@ -80,6 +81,7 @@ def render_markdown(
             f"F1 {attributed}",
             f"F1 {asserted}",
             "char F1",
+            "content char F1",
             "source F1 exact",
             "source F1 overlap",
             "AP",
@@ -133,6 +135,18 @@ def render_markdown(
             for n, s in systems.items()
         ],
     )
+    marking = [n for n, s in systems.items() if s["content_char"]["source"] == "attributed_content"]
+    if marking:
+        out += [
+            "",
+            "Content marked character by character (`attributed_content`, independent of claim boundaries; "
+            "systems that mark none are scored on their claims, as above):",
+            "",
+        ]
+        out += _table(
+            ["system", "precision", "recall", "F1", "tp", "fp", "fn"],
+            [[n, *(systems[n]["content_char"][k] for k in ("precision", "recall", "f1", "tp", "fp", "fn"))] for n in marking],
+        )
     out += [
         "",
         f"Oracle (every claim given its gold value): char F1 {_fmt(corpus['oracle_char_f1'])} — "

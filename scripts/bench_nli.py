@@ -222,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
                 name: {
                     "claim_macro_f1": s["claim_macro_f1"],
                     "char_f1": s["char_f1"],
+                    "content_char_f1": s["content_char_f1"],
                     "predict_seconds": s.get("predict_seconds"),
                     **({"slices": {k: v["macro_f1"] for k, v in s["slices"].items()}} if "slices" in s else {}),
                 }

@@ -115,6 +115,24 @@ def test_evaluate_char_scores(evaluator):
     assert char["f1"] == pytest.approx(32 / 66)
 
 
+def test_evaluate_content_char_scores_marked_content_or_else_the_claims(evaluator):
+    claims_only = evaluator.score([predicted_item()])
+    assert claims_only["content_char"]["source"] == "claims"
+    assert claims_only["content_char_f1"] == claims_only["char_f1"]
+    # marking exactly "Taxes rose sharply" and "won the game tonight": 16 + 17 of 35 gold, nothing wrong
+    marked = predicted_item().with_attributed_content([span_of(TEXT, "Taxes rose sharply"), span_of(TEXT, "won the game tonight")])
+    report = evaluator.score([marked])
+    content = report["content_char"]
+    assert content["source"] == "attributed_content"
+    assert (content["tp"], content["fp"], content["fn"]) == (33, 0, 2)
+    assert report["content_char_f1"] == pytest.approx(66 / 68)
+    assert report["char_f1"] == claims_only["char_f1"]  # the claims' own score does not change
+    full = fake_report(evaluator)
+    full["systems"]["sys one"].update(report)
+    assert "Content marked character by character" in render_markdown(full)
+    assert "Content marked character by character" not in render_markdown(fake_report(evaluator))
+
+
 def test_evaluate_source_spans_exact_and_overlap(evaluator):
     spans = evaluator.score([predicted_item()])["spans"]
     assert set(spans) == {"source"}  # the system predicts no cue label: cue is not scored

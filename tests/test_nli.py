@@ -23,7 +23,7 @@ from annotate.output import from_dict, to_dict
 from annotate.schema import default_schema
 from annotate.sourcing import RulePredictor
 from annotate.split import split_articles
-from annotate.types import Article
+from annotate.types import Article, Span
 from models.nli import default_base_model, encode_windows, load_encoder, load_tokenizer
 from models.nli_data import attribution_labels
 from models.nli_predictor import (
@@ -31,6 +31,7 @@ from models.nli_predictor import (
     ModelWithRules,
     NLIPredictor,
     calibration_report,
+    content_spans,
     fit_temperature,
     prepare_model,
     resolve_precision,
@@ -298,6 +299,13 @@ def test_nli_predictor_on_the_seed_article_writes_the_jsonl_format(model_dir, se
     assert raw["claims"][0]["labels"]["attribution"]["value"] in SCHEMA["attribution"].value_names
     back = from_dict(raw)
     assert [c.labels["attribution"].value for c in back.claims] == [c.labels["attribution"].value for c in out[0].claims]
+    content = out[0].attributed_content
+    assert content is not None and back.attributed_content == content
+    text = out[0].article.text
+    for span in content:  # trimmed, in order, disjoint, inside the text and outside its metadata header
+        assert 0 <= span.start < span.end <= len(text) and text[span.start] != " " and text[span.end - 1] != " "
+        assert not any(span.overlaps(x) for x in out[0].article.excluded)
+    assert all(a.end < b.start for a, b in zip(content, content[1:]))
 
 
 def test_nli_int8_with_fixed_batches_is_reproducible(model_dir, nlp):
@@ -341,6 +349,20 @@ def test_nli_auto_precision_needs_measured_agreement(model_dir, tmp_path, monkey
     assert resolve_precision("int8", copy) == "int8"
     with pytest.raises(ModelError, match="precision"):
         resolve_precision("fp8", copy)
+
+
+def test_nli_content_spans_prefer_the_premise_that_reads_a_token_in_its_core():
+    text = "Aa bb cc. Dd ee."
+    tokens = [
+        (Span(0, 2), True, True), (Span(3, 5), True, True), (Span(6, 8), True, False),
+        (Span(6, 8), False, True),  # context of a later premise: the core verdict above stands
+        (Span(10, 12), False, True),  # only ever seen as context: that verdict is used
+        (Span(10, 12), False, False),  # a second context verdict does not override the first
+        (Span(13, 15), True, False),
+    ]  # fmt: skip
+    assert content_spans(text, tokens) == (Span(0, 5), Span(10, 12))  # the blank between Aa and bb is bridged
+    assert content_spans(text, tokens, excluded=(Span(0, 3),)) == (Span(3, 5), Span(10, 12))
+    assert content_spans(text, []) == ()
 
 
 def test_nli_temperature_scaling_recovers_an_overconfident_model():

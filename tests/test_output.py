@@ -29,6 +29,16 @@ def test_output_jsonl_round_trip():
     assert back == item
 
 
+def test_output_attributed_content_round_trips_and_is_absent_when_unmarked():
+    item = make_item()
+    assert "attributed_content" not in to_dict(item)  # claims-only predictors (the rules) mark none
+    marked = item.with_attributed_content([Span(13, 48)])
+    raw = json.loads(json.dumps(to_dict(marked)))
+    assert raw["attributed_content"] == [[13, 48]]
+    assert from_dict(raw) == marked
+    assert from_dict(to_dict(item.with_attributed_content([]))).attributed_content == ()
+
+
 def test_output_rejects_foreign_and_newer_records():
     raw = to_dict(make_item())
     with pytest.raises(InputError, match="not a claimkit claims record"):
