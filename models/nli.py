@@ -74,6 +74,10 @@ class NLIMeta:
     schema: str = ""
     base_model: str = ""
     created: str = ""
+    marks_content: bool = False
+    """True when the token head was trained on gold Content (BRAT data, ``token_loss_weight`` > 0), so its
+    per-token verdicts are worth emitting as ``attributed_content``; a model trained on claim labels alone
+    learns them only as parts of a mean and marks nothing."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +102,7 @@ class NLIMeta:
                 schema=str(raw.get("schema", "")),
                 base_model=str(raw.get("base_model", "")),
                 created=str(raw.get("created", "")),
+                marks_content=bool(raw.get("marks_content", False)),
                 extra=dict(raw.get("extra", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:

@@ -384,14 +384,15 @@ class NLIPredictor:
         return [p for p, _ in self.analyse(items)]
 
     def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
-        """Each claim labelled with the model's attribution; each article given its ``attributed_content``."""
+        """Each claim labelled with the model's attribution; each article given its ``attributed_content``
+        when the model was trained to mark content (``NLIMeta.marks_content``)."""
         results = []
         for item, (probs, content) in zip(items, self.analyse(items), strict=True):
             claims = []
             for claim, p in zip(item.claims, probs, strict=True):
                 best = int(p.argmax())
                 claims.append(claim.with_labels({**claim.labels, self.meta.schema_field: Label(self.labels[best], float(p[best]))}))
-            results.append(item.with_claims(claims).with_attributed_content(content))
+            results.append(item.with_claims(claims).with_attributed_content(content if self.meta.marks_content else None))
         return results
 
 

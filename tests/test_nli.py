@@ -351,6 +351,19 @@ def test_nli_auto_precision_needs_measured_agreement(model_dir, tmp_path, monkey
         resolve_precision("fp8", copy)
 
 
+def test_nli_only_a_model_trained_on_content_marks_it(model_dir, nlp, tmp_path):
+    import shutil
+
+    items = _split_text(nlp, "“Taxes are far too high,” Senator Lee said. The stadium holds forty thousand people.")
+    assert json.loads((model_dir / "claimkit_nli.json").read_text())["marks_content"] is True  # BRAT data, token loss on
+    assert NLIPredictor(model_dir).predict(items)[0].attributed_content is not None
+    claims_only = tmp_path / "claims-only"
+    shutil.copytree(model_dir, claims_only)
+    meta = json.loads((claims_only / "claimkit_nli.json").read_text())
+    (claims_only / "claimkit_nli.json").write_text(json.dumps({**meta, "marks_content": False}))
+    assert NLIPredictor(claims_only).predict(items)[0].attributed_content is None
+
+
 def test_nli_content_spans_prefer_the_premise_that_reads_a_token_in_its_core():
     text = "Aa bb cc. Dd ee."
     tokens = [
