@@ -143,7 +143,7 @@ def _comparison_table(comparison: dict[str, Any] | None) -> str:
         "|---|---:|---:|---:|",
     ]
     for name, s in sorted(comparison["systems"].items(), key=lambda kv: -(kv[1]["claim_macro_f1"] or 0)):
-        marked = s.get("content_char_f1", s["char_f1"])
+        marked = s.get("content_char_f1")  # absent from comparisons written before marked content existed
         rows.append(f"| {name} | {_fmt(s['claim_macro_f1'])} | {_fmt(s['char_f1'])} | {_fmt(marked)} |")
     rows += [
         "",
