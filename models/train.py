@@ -88,7 +88,7 @@ class TrainConfig:
     context_chars: int = field(default=240, metadata={"help": "Neighbouring text on each side of a premise's claims (whole sentences where they fit)."})
     granularity: str = field(default="clause", metadata={"help": "Splitter granularity the claims are cut at (clause or proposition)."})
     spacy_model: str = field(default=DEFAULT_SPACY_MODEL, metadata={"help": "spaCy pipeline of the splitter."})
-    num_train_epochs: float = field(default=3.0, metadata={"help": "Passes over the training premises (early stopping may end sooner)."})
+    num_train_epochs: float = field(default=2.0, metadata={"help": "Passes over the training premises (early stopping may end sooner)."})
     learning_rate: float = field(default=8e-5, metadata={"help": "Peak AdamW learning rate (linear warm-up, then linear decay)."})
     per_device_train_batch_size: int = field(default=8, metadata={"help": "Premises per step and device (~6 claims each)."})
     per_device_eval_batch_size: int = field(default=32, metadata={"help": "Premises per evaluation batch and device."})
@@ -100,7 +100,7 @@ class TrainConfig:
         metadata={"help": "Keep the input word embeddings fixed: steps about a quarter faster on CPU (half of MiniLM's weights are the vocabulary)."},
     )
     token_loss_weight: float = field(
-        default=0.5,
+        default=1.0,
         metadata={"help": "Weight of the per-token loss on gold Content spans (BRAT corpora only; 0: claim labels alone)."},
     )
     class_weights: bool = field(default=True, metadata={"help": "Weight the loss by inverse class frequency of the training claims."})
