@@ -137,26 +137,47 @@ class ClaimScorer:
         return [claims for claims, _ in self.forward(encoded)]
 
 
-def content_spans(text: str, tokens: Sequence[tuple[Span, bool, bool]], excluded: Sequence[Span] = ()) -> tuple[Span, ...]:
+def content_spans(
+    text: str,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    in_core: np.ndarray,
+    is_content: np.ndarray,
+    excluded: Sequence[Span] = (),
+) -> tuple[Span, ...]:
     """Article spans the token head marks as attributed content.
 
-    ``tokens``: ``(characters, in_core, is_content)`` for every token of every premise of the article.
-    Premises overlap (one premise's context is the next one's core), so where they disagree the premise
-    that scores the character inside its core wins: that is where the model read it with context on both
-    sides. Blanks between marked tokens are bridged, and ``excluded`` metadata never counts.
+    One entry per token of every premise of the article: its characters ``[starts, ends)``, whether it
+    lies in its premise's core (the claims, not the context), and the head's verdict. Premises overlap
+    (one premise's context is the next one's core), so where they disagree the premise that holds the
+    character in its core wins: that is where the model read it with context on both sides; between
+    equals, the earlier token wins. Blanks between marked tokens are bridged, and ``excluded``
+    metadata never counts. Vectorized: it runs on every token the model reads.
     """
     verdict = np.zeros(len(text), dtype=bool)
-    priority = np.full(len(text), -1, dtype=np.int8)
-    for span, in_core, is_content in tokens:
-        rank = np.int8(1 if in_core else 0)
-        free = priority[span.start : span.end] < rank
-        verdict[span.start : span.end][free] = is_content
-        priority[span.start : span.end][free] = rank
+    lengths = (ends - starts).astype(np.int64)
+    if len(lengths) and lengths.sum() > 0:
+        n = len(lengths)
+        token = np.repeat(np.arange(n), lengths)
+        first_char = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        position = starts[token] + (np.arange(len(token)) - first_char)
+        key = in_core[token].astype(np.int64) * n + (n - 1 - token)  # higher rank first, then earlier token
+        best = np.full(len(text), -1, dtype=np.int64)
+        np.maximum.at(best, position, key)
+        seen = best >= 0
+        verdict[seen] = is_content[(n - 1) - best[seen] % n]
     for span in excluded:
         verdict[span.start : span.end] = False
     runs = np.flatnonzero(np.diff(np.concatenate(([0], verdict.view(np.int8), [0]))))
     pieces = (Span(int(a), int(b)) for a, b in zip(runs[::2], runs[1::2], strict=True))
     return tuple(_strip(text, span) for span in merge_spans(pieces, text) if text[span.start : span.end].strip())
+
+
+def _concat(parts: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    """Per-premise token arrays of one article → one array per field (empty arrays for no premise)."""
+    if not parts:
+        return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+    return tuple(np.concatenate(field) for field in zip(*parts, strict=True))
 
 
 def _strip(text: str, span: Span) -> Span:
@@ -365,18 +386,18 @@ class NLIPredictor:
         """
         encoded, where = self.encode(items)
         probs = [np.zeros((len(item.claims), len(self.labels)), dtype=np.float32) for item in items]
-        tokens: list[list[tuple[Span, bool, bool]]] = [[] for _ in items]
+        tokens: list[list[tuple[np.ndarray, ...]]] = [[] for _ in items]
         for (a, window), enc, (claim_logit, token_logit) in zip(where, encoded, self.scorer.forward(encoded), strict=True):
             probs[a][list(window.claims)] = softmax(claim_logit, self.temperature)
             core = [claim_extent(items[a].claims[c]) for c in window.claims]
-            core_start, core_end = min(s.start for s in core), max(s.end for s in core)
-            is_content = token_logit.argmax(-1) == CONTENT_LABEL
-            for (start, end), verdict in zip(enc.offsets or (), is_content, strict=True):
-                if end > start:
-                    span = Span(window.start + start, window.start + end)
-                    tokens[a].append((span, core_start <= span.start and span.end <= core_end, bool(verdict)))
+            offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2) + window.start
+            real = offsets[:, 1] > offsets[:, 0]  # not the start/end tokens
+            starts, ends = offsets[real, 0], offsets[real, 1]
+            in_core = (starts >= min(s.start for s in core)) & (ends <= max(s.end for s in core))
+            tokens[a].append((starts, ends, in_core, token_logit.argmax(-1)[real] == CONTENT_LABEL))
         return [
-            (p, content_spans(item.article.text, t, item.article.excluded)) for item, p, t in zip(items, probs, tokens, strict=True)
+            (p, content_spans(item.article.text, *_concat(t), excluded=item.article.excluded))
+            for item, p, t in zip(items, probs, tokens, strict=True)
         ]
 
     def probabilities(self, items: Sequence[SplitArticle]) -> list[np.ndarray]:

@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             encoded, _ = predictor.encode(items)
             predictor.scorer.logits(encoded[:64])  # warm-up
             seconds, logits, runs = timed(lambda: predictor.scorer.logits(encoded), args.repeats)  # noqa: B023
-            e2e_seconds, probs, e2e_runs = timed(lambda: predictor.probabilities(items), 1)  # noqa: B023
+            e2e_seconds, probs, e2e_runs = timed(lambda: predictor.probabilities(items), args.repeats)  # noqa: B023
             labels[p] = np.concatenate([x.argmax(-1) for x in probs])
             speed[p] = {
                 "model_claims_per_s": round(claims / seconds, 1),

@@ -366,16 +366,21 @@ def test_nli_only_a_model_trained_on_content_marks_it(model_dir, nlp, tmp_path):
 
 def test_nli_content_spans_prefer_the_premise_that_reads_a_token_in_its_core():
     text = "Aa bb cc. Dd ee."
-    tokens = [
-        (Span(0, 2), True, True), (Span(3, 5), True, True), (Span(6, 8), True, False),
-        (Span(6, 8), False, True),  # context of a later premise: the core verdict above stands
-        (Span(10, 12), False, True),  # only ever seen as context: that verdict is used
-        (Span(10, 12), False, False),  # a second context verdict does not override the first
-        (Span(13, 15), True, False),
+    tokens = [  # (start, end, in core, is content)
+        (0, 2, True, True), (3, 5, True, True), (6, 8, True, False),
+        (6, 8, False, True),  # context of a later premise: the core verdict above stands
+        (10, 12, False, True),  # only ever seen as context: the first such verdict is used
+        (10, 12, False, False),
+        (13, 15, True, False),
     ]  # fmt: skip
-    assert content_spans(text, tokens) == (Span(0, 5), Span(10, 12))  # the blank between Aa and bb is bridged
-    assert content_spans(text, tokens, excluded=(Span(0, 3),)) == (Span(3, 5), Span(10, 12))
-    assert content_spans(text, []) == ()
+    starts, ends, in_core, is_content = (np.array(column) for column in zip(*tokens, strict=True))
+    assert content_spans(text, starts, ends, in_core, is_content) == (Span(0, 5), Span(10, 12))  # "Aa bb" bridged
+    assert content_spans(text, starts, ends, in_core, is_content, excluded=(Span(0, 3),)) == (Span(3, 5), Span(10, 12))
+    core_last = [*tokens[:3], (6, 8, True, True)]  # a later core verdict on the same token: the earlier one wins
+    starts, ends, in_core, is_content = (np.array(column) for column in zip(*core_last, strict=True))
+    assert content_spans(text, starts, ends, in_core, is_content) == (Span(0, 5),)
+    empty = np.zeros(0, dtype=np.int64)
+    assert content_spans(text, empty, empty, empty.astype(bool), empty.astype(bool)) == ()
 
 
 def test_nli_temperature_scaling_recovers_an_overconfident_model():
