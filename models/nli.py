@@ -261,7 +261,8 @@ def _fit(
     token_labels = None
     if content is not None:
         middles = [(a + b) / 2 for a, b in offsets[first:last]]
-        token_labels = [IGNORE_INDEX, *(CONTENT_LABEL if any(s <= m < e for s, e in content) else 1 - CONTENT_LABEL for m in middles), IGNORE_INDEX]
+        inside = (any(s <= m < e for s, e in content) for m in middles)
+        token_labels = [IGNORE_INDEX, *(CONTENT_LABEL if x else 1 - CONTENT_LABEL for x in inside), IGNORE_INDEX]
     kept_offsets = [(0, 0), *((int(a), int(b)) for a, b in offsets[first:last]), (0, 0)]
     return EncodedWindow([cls_id, *ids[first:last], sep_id], kept, token_labels, kept_offsets)
 

@@ -26,20 +26,16 @@ import argparse
 import itertools
 import json
 import platform
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from annotate.brat import BratDocument, gold_labels, read_brat_corpus  # noqa: E402
-from annotate.nlp import load_nlp  # noqa: E402
-from annotate.schema import default_schema  # noqa: E402
-from annotate.types import Span, SplitArticle  # noqa: E402
-from models.evaluate import split_documents  # noqa: E402
-from models.metrics import Counts, char_counts, classification_scores, round_floats, total  # noqa: E402
-from models.predict import load_predictor  # noqa: E402
+from annotate.brat import BratDocument, gold_labels, read_brat_corpus
+from annotate.nlp import load_nlp
+from annotate.schema import default_schema
+from annotate.types import Span, SplitArticle
+from models.evaluate import split_documents
+from models.metrics import Counts, char_counts, classification_scores, round_floats, total
+from models.predict import load_predictor
 
 SPLIT = "annotator-training"
 

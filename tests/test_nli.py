@@ -6,6 +6,7 @@ folder, so none of this needs the shared corpora; the seed-article test skips wi
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -305,7 +306,7 @@ def test_nli_predictor_on_the_seed_article_writes_the_jsonl_format(model_dir, se
     for span in content:  # trimmed, in order, disjoint, inside the text and outside its metadata header
         assert 0 <= span.start < span.end <= len(text) and text[span.start] != " " and text[span.end - 1] != " "
         assert not any(span.overlaps(x) for x in out[0].article.excluded)
-    assert all(a.end < b.start for a, b in zip(content, content[1:]))
+    assert all(a.end < b.start for a, b in itertools.pairwise(content))
 
 
 def test_nli_int8_with_fixed_batches_is_reproducible(model_dir, nlp):
