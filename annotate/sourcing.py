@@ -156,20 +156,15 @@ class RulePredictor:
     def _statuses(self, claims: Sequence[Claim], locations, evidence: list[_Evidence]) -> list[tuple[str, float]]:
         """(status value, score) per claim. A claim that speaks about the one before it ("has not
         disputed this fact") sets that claim's status."""
-        not_addressed, undisputed, disputed, corroborated, contradicted = RULE_VALUES["status"]
-        lex = self.lex
+        not_addressed = RULE_VALUES["status"][0]
         out: list[tuple[str, float]] = []
         for ev, (para, _tokens) in zip(evidence, locations, strict=True):
             status = (not_addressed, 0.7)
             if ev.frame is not None and para is not None and ev.kind in ("verb", "noun"):
-                cue_lemmas = {para.doc[i].lemma_.lower() for i in ev.frame.cue}
-                negated = any(para.doc[i].dep_ == "neg" for i in ev.frame.cue)
-                if cue_lemmas & lex.dispute_verbs:
-                    status = (undisputed if negated else disputed, 0.75)
-                elif cue_lemmas & lex.corroborate_verbs and not negated:
-                    status = (corroborated, 0.7)
-                elif cue_lemmas & lex.contradict_verbs and not negated:
-                    status = (contradicted, 0.7)
+                kind = self._verdict_kind({para.doc[i].lemma_.lower() for i in ev.frame.cue})
+                value = _status_value(kind, any(para.doc[i].dep_ == "neg" for i in ev.frame.cue))
+                if value is not None:
+                    status = (value, 0.75 if kind == "dispute" else 0.7)
             out.append(status)
         for k in range(1, len(claims)):
             para, tokens = locations[k]
@@ -177,15 +172,18 @@ class RulePredictor:
             if para is None or prev_para is None or para.index != prev_para.index:
                 continue
             verdict = self._verdict_on_previous(para.doc, tokens)
-            if verdict is not None:
-                kind, negated = verdict
-                if kind == "dispute":
-                    out[k - 1] = (undisputed if negated else disputed, 0.75)
-                elif kind == "corroborate" and not negated:
-                    out[k - 1] = (corroborated, 0.75)
-                elif kind == "contradict" and not negated:
-                    out[k - 1] = (contradicted, 0.75)
+            value = _status_value(*verdict) if verdict is not None else None
+            if value is not None:
+                out[k - 1] = (value, 0.75)
         return out
+
+    def _verdict_kind(self, lemmas: set[str]) -> str | None:
+        """"dispute", "corroborate" or "contradict" when any of ``lemmas`` is such a verb (in that order)."""
+        lex = self.lex
+        for kind, verbs in (("dispute", lex.dispute_verbs), ("corroborate", lex.corroborate_verbs), ("contradict", lex.contradict_verbs)):
+            if lemmas & verbs:
+                return kind
+        return None
 
     def _verdict_on_previous(self, doc: Doc, tokens: set[int]) -> tuple[str, bool] | None:
         """("dispute" | "corroborate" | "contradict", negated) when the claim is a verdict on an
@@ -195,13 +193,7 @@ class RulePredictor:
             verb = doc[i]
             if verb.pos_ not in ("VERB", "AUX"):
                 continue
-            lemma = verb.lemma_.lower()
-            kind = (
-                "dispute" if lemma in lex.dispute_verbs
-                else "corroborate" if lemma in lex.corroborate_verbs
-                else "contradict" if lemma in lex.contradict_verbs
-                else None
-            )
+            kind = self._verdict_kind({verb.lemma_.lower()})
             if kind is None:
                 continue
             objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -270,6 +262,17 @@ class RulePredictor:
             if len(words) < 3 and not any(t.pos_ in ("VERB", "AUX") for t in words):
                 return Label(True, 0.65)
         return Label(False, 0.8)
+
+
+def _status_value(kind: str | None, negated: bool) -> str | None:
+    """The status a verdict sets: "denied" → disputed, "has not disputed" → undisputed; "confirmed" →
+    corroborated and "contradicted" → contradicted, unless negated (then nothing is known)."""
+    _, undisputed, disputed, corroborated, contradicted = RULE_VALUES["status"]
+    if kind == "dispute":
+        return undisputed if negated else disputed
+    if negated:
+        return None
+    return {"corroborate": corroborated, "contradict": contradicted}.get(kind or "")
 
 
 def _quote_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
