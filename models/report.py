@@ -36,6 +36,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     return lines
 
 
+def _counts_table(systems: Mapping[str, Any], key: str, names: Sequence[str]) -> list[str]:
+    """Precision, recall, F1 and raw counts of ``systems[name][key]`` (a ``Counts.to_dict``), one row a system."""
+    columns = ("precision", "recall", "f1", "tp", "fp", "fn")
+    rows = [[n, *(systems[n][key][c] for c in columns)] for n in names]
+    return _table(["system", "precision", "recall", "F1", "tp", "fp", "fn"], rows)
+
+
 def render_markdown(
     report: Mapping[str, Any], plots: Mapping[str, str] | None = None, schema: Schema | None = None
 ) -> str:
@@ -120,21 +127,7 @@ def render_markdown(
         rows,
     )
     out += ["", "## Character level (non-space characters, gold = Content)", ""]
-    out += _table(
-        ["system", "precision", "recall", "F1", "tp", "fp", "fn"],
-        [
-            [
-                n,
-                s["char"]["precision"],
-                s["char"]["recall"],
-                s["char"]["f1"],
-                s["char"]["tp"],
-                s["char"]["fp"],
-                s["char"]["fn"],
-            ]
-            for n, s in systems.items()
-        ],
-    )
+    out += _counts_table(systems, "char", list(systems))
     marking = [n for n, s in systems.items() if s["content_char"]["source"] == "attributed_content"]
     if marking:
         out += [
@@ -143,10 +136,7 @@ def render_markdown(
             "systems that mark none are scored on their claims, as above):",
             "",
         ]
-        out += _table(
-            ["system", "precision", "recall", "F1", "tp", "fp", "fn"],
-            [[n, *(systems[n]["content_char"][k] for k in ("precision", "recall", "f1", "tp", "fp", "fn"))] for n in marking],
-        )
+        out += _counts_table(systems, "content_char", marking)
     out += [
         "",
         f"Oracle (every claim given its gold value): char F1 {_fmt(corpus['oracle_char_f1'])} — "
