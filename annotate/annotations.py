@@ -29,9 +29,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotate.schema import Field, Schema
-from annotate.splits import DEFAULT_FRACTIONS, split_by_article
-from annotate.studio import AnnotationRecord, PullResult
+from claimkit.annotate.dataset_splits import DEFAULT_FRACTIONS, split_by_article
+from claimkit.annotate.schema import Field, Schema
+from claimkit.annotate.studio.tasks import AnnotationRecord, PullResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -154,6 +154,18 @@ def _encoded(df: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     return out
 
 
+def article_splits(df: pd.DataFrame, *, seed: int = 13, fractions: dict[str, float] | None = None) -> dict[str, str]:
+    """article id → split name: the pull's ``split`` column when it has one, else ``split_by_article``.
+
+    ``write_pull`` stores the assignment as that column, so whatever reads a pull later (training
+    above all) uses the very split the pull's dataset was written with: no article of the pull's
+    ``test`` split is ever trained on.
+    """
+    if "split" in df.columns:
+        return dict(zip(df["article_id"], df["split"], strict=True))
+    return split_by_article(df["article_id"].unique().tolist(), fractions or DEFAULT_FRACTIONS, seed)
+
+
 def to_dataset_dict(
     df: pd.DataFrame, schema: Schema, *, seed: int = 13, fractions: dict[str, float] | None = None
 ) -> DatasetDict:
@@ -161,7 +173,7 @@ def to_dataset_dict(
     from datasets import Dataset, DatasetDict
 
     fractions = fractions or DEFAULT_FRACTIONS
-    assignment = split_by_article(df["article_id"].unique().tolist(), fractions, seed)
+    assignment = article_splits(df, seed=seed, fractions=fractions)
     feats = features(schema)
     encoded = _encoded(df, schema)[list(feats)]
     split_of = encoded["article_id"].map(assignment)
@@ -223,6 +235,7 @@ def write_pull(result: PullResult, schema: Schema, out: Path, *, seed: int = 13)
     (the dataset card) and ``summary.json`` under ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     df = to_dataframe(result, schema)
+    df["split"] = df["article_id"].map(article_splits(df, seed=seed))
     dsd = to_dataset_dict(df, schema, seed=seed)
     info = summary(result, df)
     files = PullFiles(

@@ -14,9 +14,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 import yaml
-
-from annotate.schema import data_dir
-from annotate.tokens import TokenTable
+from claimkit.annotate.schema import data_dir
+from claimkit.annotate.tokens import TokenTable
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

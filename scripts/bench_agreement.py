@@ -29,13 +29,13 @@ import platform
 from collections.abc import Sequence
 from pathlib import Path
 
-from annotate.brat import BratDocument, gold_labels, read_brat_corpus
-from annotate.nlp import load_nlp
-from annotate.schema import default_schema
-from annotate.types import Span, SplitArticle
-from models.evaluate import split_documents
-from models.metrics import Counts, char_counts, classification_scores, round_floats, total
-from models.predict import load_predictor
+from claimkit.annotate.corpora.brat import BratDocument, gold_labels, read_brat_corpus
+from claimkit.annotate.corpora.brat_claims import split_documents
+from claimkit.annotate.nlp import load_nlp
+from claimkit.annotate.schema import default_schema
+from claimkit.annotate.types import Span, SplitArticle
+from claimkit.models.evaluation.metrics import Counts, char_counts, classification_scores, round_floats, total
+from claimkit.models.predictor_spec import load_predictor
 
 SPLIT = "annotator-training"
 

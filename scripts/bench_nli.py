@@ -58,9 +58,8 @@ def plain_pipeline(predictor: Any, items: Sequence[Any], batch_size: int = 64) -
     """The naive way to run the same fp32 model: every claim encoded on its own premise, fixed batches
     in document order, no sorting. Returns (end-to-end run, model-only run on pre-encoded inputs)."""
     import torch
-
-    from models.nli import EncodedWindow, WindowCollator, claim_logits, encode_windows
-    from models.nli_data import premise_text, windows
+    from claimkit.models.nli.data import premise_text, windows
+    from claimkit.models.nli.model import EncodedWindow, WindowCollator, claim_logits, encode_windows
 
     model = predictor.scorer.model
     collator = WindowCollator(predictor.tokenizer.pad_token_id or 0, pad_to_multiple_of=None)
@@ -91,11 +90,18 @@ def plain_pipeline(predictor: Any, items: Sequence[Any], batch_size: int = 64) -
 def training_speed(pairs_dir: str, steps: int, rounds: int = 3) -> dict[str, Any]:
     """Claims per second trained: ``claimkit train``'s recipe against plain fp32 pair training."""
     import torch
+    from claimkit.models.nli.data import attribution_labels
+    from claimkit.models.nli.model import (
+        WindowCollator,
+        claim_logits,
+        default_base_model,
+        encode_windows,
+        group_windows,
+        load_encoder,
+        load_tokenizer,
+    )
+    from claimkit.models.nli.precision import fast_bf16
     from datasets import load_from_disk
-
-    from models.nli import WindowCollator, claim_logits, default_base_model, encode_windows, group_windows, load_encoder, load_tokenizer
-    from models.nli_data import attribution_labels
-    from models.nli_predictor import fast_bf16
 
     pairs = load_from_disk(pairs_dir)["train"]
     groups = group_windows(pairs.select(range(min(len(pairs), 4000))))
@@ -179,11 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import torch
-
-    from annotate.nlp import load_nlp
-    from annotate.sourcing import RulePredictor
-    from models.evaluate import load_split_articles, read_documents
-    from models.nli_predictor import NLIPredictor
+    from claimkit.annotate.corpora.brat_claims import load_split_articles, read_documents
+    from claimkit.annotate.nlp import load_nlp
+    from claimkit.annotate.sourcing import RulePredictor
+    from claimkit.models.nli.predictor import NLIPredictor
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -206,14 +211,14 @@ def main(argv: list[str] | None = None) -> int:
 
     # Quality: every system on the same claims, in one run.
     if not args.no_quality:
-        from models.evaluate import evaluate_attribution
+        from claimkit.models.evaluation.attribution import evaluate_attribution
 
         named = {f"nli_{p}": pred for p, pred in predictors.items()}
         report = evaluate_attribution(
             args.corpus, args.split, {**named, "rules": RulePredictor(nlp)}, nlp, limit=args.limit, cache_dir=args.cache_dir, progress=True
         )
         if args.report_dir:
-            from models.report import write_report
+            from claimkit.models.evaluation.report import write_report
 
             write_report(report, Path(args.report_dir))
         result["quality"] = {

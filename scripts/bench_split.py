@@ -36,11 +36,11 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
-    from annotate.brat import read_brat_corpus
-    from annotate.nlp import load_nlp, paragraph_spans
-    from annotate.output import to_dict
-    from annotate.sourcing import RulePredictor
-    from annotate.split import split_and_label
+    from claimkit.annotate.corpora.brat import read_brat_corpus
+    from claimkit.annotate.nlp import load_nlp, paragraph_spans
+    from claimkit.annotate.output import to_dict
+    from claimkit.annotate.sourcing import RulePredictor
+    from claimkit.annotate.splitter import split_and_label
 
     articles = [d.article for d in read_brat_corpus(args.polnear, args.split)][: args.limit]
     words = sum(len(a.text.split()) for a in articles)

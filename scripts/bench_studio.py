@@ -57,11 +57,11 @@ def timed(fn: Any) -> tuple[Any, dict[str, Any]]:
 
 def make_items(n_claims: int) -> tuple[list[Any], str, float]:
     """N claims with rule predictions: real splits of the seed and sample articles, copied under new ids."""
-    from annotate.load import load_articles
-    from annotate.nlp import load_nlp
-    from annotate.split import split_and_label
-    from annotate.types import Claim
-    from models.predict import load_predictor
+    from claimkit.annotate.load import load_articles
+    from claimkit.annotate.nlp import load_nlp
+    from claimkit.annotate.splitter import split_and_label
+    from claimkit.annotate.types import Claim
+    from claimkit.models.predictor_spec import load_predictor
 
     nlp = load_nlp()
     predictor = load_predictor("rules", nlp)
@@ -88,9 +88,10 @@ def bench_push(conn: Any, items: list[Any], version: str) -> dict[str, Any]:
     """``push`` into a new project; as a baseline, before and after it, the same tasks pre-encoded and
     sent back to back with nothing else to do (the server's own import time, which ``push`` cannot beat)."""
     import httpx
-
-    from annotate.schema import default_schema
-    from annotate.studio import DEFAULT_BATCH_SIZE, connect, label_results, push, task_data
+    from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.studio.client import connect
+    from claimkit.annotate.studio.push import DEFAULT_BATCH_SIZE, push
+    from claimkit.annotate.studio.tasks import label_results, task_data
 
     schema = default_schema()
     payload = []
@@ -123,9 +124,10 @@ def bench_push(conn: Any, items: list[Any], version: str) -> dict[str, Any]:
 
 
 def bench_pull(conn: Any, items: list[Any], out: Path) -> dict[str, Any]:
-    from annotate.annotations import to_dataframe, to_dataset_dict, write_pull
-    from annotate.schema import default_schema
-    from annotate.studio import pull, push
+    from claimkit.annotate.annotations import to_dataframe, to_dataset_dict, write_pull
+    from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.studio.pull import pull
+    from claimkit.annotate.studio.push import push
 
     schema = default_schema()
     title = f"bench pull {time.time():.0f}"
@@ -153,9 +155,10 @@ def bench_interrupted(conn: Any, items: list[Any], version: str, rounds: int, se
     random delay), re-runs it to completion, checks the project, then adds a few annotations. At the end
     every annotation made must come back from a pull, unchanged.
     """
-    from annotate.output import write_jsonl
-    from annotate.schema import default_schema
-    from annotate.studio import connect, pull
+    from claimkit.annotate.output import write_jsonl
+    from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.studio.client import connect
+    from claimkit.annotate.studio.pull import pull
 
     rng = random.Random(seed)
     studio = connect(conn)
@@ -223,9 +226,10 @@ def worker(argv: list[str]) -> int:
     parser.add_argument("--articles", type=int, required=True)
     parser.add_argument("--version", required=True)
     args = parser.parse_args(argv)
-    from annotate.output import read_jsonl
-    from annotate.schema import default_schema
-    from annotate.studio import push, resolve_connection
+    from claimkit.annotate.output import read_jsonl
+    from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.studio.client import resolve_connection
+    from claimkit.annotate.studio.push import push
 
     with args.worker.open(encoding="utf-8") as fh:
         items = list(read_jsonl(fh))[: args.articles]
@@ -246,9 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import datasets
-
-    from annotate import studio_server
-    from annotate.studio import Connection
+    from claimkit.annotate.studio import server as studio_server
+    from claimkit.annotate.studio.client import Connection
 
     datasets.disable_progress_bars()
     home = args.home or Path(tempfile.mkdtemp(prefix="claimkit-bench-home-"))
@@ -263,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         "server_first_start_s": first["seconds"],
     }
     try:
-        from annotate.studio import connect
+        from claimkit.annotate.studio.client import connect
 
         _, warm = timed(lambda: connect(conn))  # importing the SDK takes seconds once per process
         report["sdk_import_and_connect_s"] = warm["seconds"]

@@ -26,11 +26,11 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args()
 
-    from annotate.brat import gold_labels, read_brat_corpus
-    from annotate.nlp import load_nlp, parse_articles
-    from annotate.schema import default_schema
-    from annotate.sourcing import RulePredictor
-    from annotate.split import split_parsed
+    from claimkit.annotate.corpora.brat import gold_labels, read_brat_corpus
+    from claimkit.annotate.nlp import load_nlp, parse_articles
+    from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.sourcing import RulePredictor
+    from claimkit.annotate.splitter import split_parsed
 
     attributed = default_schema()["attribution"].value_names[1]
     docs = list(read_brat_corpus(args.polnear, "train"))[: args.limit]

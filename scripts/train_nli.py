@@ -7,7 +7,7 @@
 (``--multi_gpu`` selects accelerate's torchrun launcher; on a machine without GPUs the processes train
 on CPU and talk over gloo. ``--cpu`` alone would start a single process.)
 
-Every option is a field of ``models.train.TrainConfig`` (``--help`` lists them with their help text).
+Every option is a field of ``claimkit.models.nli.train.TrainConfig`` (``--help`` lists them with their help text).
 Prints the metrics as JSON at the end (main process only).
 """
 
@@ -17,14 +17,15 @@ import json
 import os
 import sys
 
-from annotate.errors import ClaimkitError
-from models.train import parse_args, train
+from claimkit.annotate.errors import ClaimkitError
+from claimkit.models.evaluation.comparison import compare_with_baselines
+from claimkit.models.nli.train import parse_args, train
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         config = parse_args(sys.argv[1:] if argv is None else argv)
-        result = train(config)
+        result = train(config, compare=compare_with_baselines)
     except ClaimkitError as exc:
         print(f"train_nli: error: {exc}", file=sys.stderr)
         return 2

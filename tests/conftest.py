@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.studio_server_fixture"]
+from tests.paths import POLNEAR, PROPSEGMENT, SEED
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("CLAIMKIT_SHARED", REPO.parent / "shared"))
-POLNEAR = SHARED / "corpora" / "polnear"
-PROPSEGMENT = SHARED / "corpora" / "propsegment"
-SEED = SHARED / "seed" / "nso-entity-list-2021-11-04.txt"
+pytest_plugins = ["tests.studio_server_fixture"]
 
 
 @pytest.fixture(scope="session")
 def nlp():
-    from annotate.nlp import load_nlp
+    from claimkit.annotate.nlp import load_nlp
 
     return load_nlp()
 
@@ -41,4 +36,5 @@ def propsegment_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
-    return _require(SEED)
+    """The article the project started from: test data, so it lives in tests/fixtures and always runs."""
+    return SEED

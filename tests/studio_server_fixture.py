@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from annotate import studio_server
+from claimkit.annotate.studio import server as studio_server
 
 
 def _cache_root() -> Path:
@@ -89,6 +88,6 @@ def studio_state(studio_home: Path) -> studio_server.ServerState:
 
 @pytest.fixture(scope="session")
 def studio_conn(studio_state: studio_server.ServerState):
-    from annotate.studio import Connection
+    from claimkit.annotate.studio.client import Connection
 
     return Connection(studio_state.url, studio_state.api_key)

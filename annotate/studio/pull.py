@@ -1,0 +1,144 @@
+"""Pull: every annotation of a project as typed records, positions in article offsets.
+
+Nothing is dropped silently: unannotated tasks, skipped (cancelled) annotations, foreign tasks and
+regions whose text no longer matches the paragraph are all counted in the ``PullResult``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from claimkit.annotate.errors import StudioError
+from claimkit.annotate.schema import Schema
+from claimkit.annotate.studio.client import Connection, Studio, connect
+from claimkit.annotate.studio.config import span_controls
+from claimkit.annotate.studio.tasks import (
+    TASK_FORMAT,
+    AnnotationRecord,
+    ClaimInfo,
+    PullResult,
+    Region,
+    view_of,
+)
+from claimkit.annotate.types import Span
+
+
+def pull(conn: Connection, project: str, schema: Schema, studio: Studio | None = None) -> PullResult:
+    """All annotations of ``project`` as typed records.
+
+    Uses an export snapshot with predictions, drafts and annotators reduced to ids: about twice as fast
+    as the one-call export, which serialises every prediction again inside every annotation. The
+    snapshot is deleted afterwards so pulls do not pile up files on the server.
+    """
+    studio = studio or connect(conn)
+    proj = studio.project(project)
+    exports = studio.client.projects.exports
+    options = {"predictions": {"only_id": True}, "drafts": {"only_id": True}, "annotations__completed_by": {"only_id": True}}
+    snapshot = studio.call(exports.create, proj.id, title="claimkit pull", serialization_options=options,
+                           task_filter_options={"only_with_annotations": False})  # fmt: skip
+    try:
+        while snapshot.status not in ("completed", "failed"):
+            time.sleep(0.5)
+            snapshot = studio.call(exports.get, proj.id, snapshot.id)
+        if snapshot.status == "failed":
+            raise StudioError(f"Label Studio could not export project {project!r}; see the server log")
+        raw = studio.call(lambda: b"".join(exports.download(proj.id, snapshot.id, export_type="JSON")))
+    finally:
+        with contextlib.suppress(StudioError):
+            studio.call(exports.delete, proj.id, snapshot.id)
+    users = {int(u.id): str(u.email or u.username or u.id) for u in studio.call(studio.client.users.list)}
+    return records_from_export(json.loads(raw), schema, users, project_id=int(proj.id), project_title=str(proj.title))
+
+
+def _claim_info(task: Mapping[str, Any]) -> ClaimInfo:
+    data = task["data"]
+    return ClaimInfo(
+        claim_id=str(data["claim_id"]),
+        article_id=str(data["article_id"]),
+        text=str(data["claim_text"]),
+        spans=tuple(Span(a, b) for a, b in data["claim_spans"]),
+        sentence=int(data["sentence"]),
+        paragraph=int(data["paragraph_index"]),
+        task_id=int(task["id"]),
+    )
+
+
+def _annotator(completed_by: Any, users: Mapping[int, str]) -> str:
+    if isinstance(completed_by, Mapping):
+        return str(completed_by.get("email") or completed_by.get("id"))
+    if completed_by is None:
+        return ""
+    return users.get(int(completed_by), str(completed_by))
+
+
+def records_from_export(
+    tasks: Iterable[Mapping[str, Any]],
+    schema: Schema,
+    users: Mapping[int, str],
+    *,
+    project_id: int = 0,
+    project_title: str = "",
+) -> PullResult:
+    """Turn Label Studio's JSON export into ``AnnotationRecord``s (pure: no server needed)."""
+    controls = span_controls(schema)
+    per_region = {f.name: f for f in schema.fields if f.region_of}
+    records: list[AnnotationRecord] = []
+    unannotated: list[ClaimInfo] = []
+    skipped: list[tuple[ClaimInfo, str]] = []
+    foreign = mismatches = 0
+    for task in tasks:
+        data = task.get("data") or {}
+        if data.get("format") != TASK_FORMAT or "claim_id" not in data:
+            foreign += 1
+            continue
+        info = _claim_info(task)
+        view = view_of(data)
+        base = int(data["paragraph_start"])
+        done = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+        for a in task.get("annotations") or []:
+            if a.get("was_cancelled"):
+                skipped.append((info, _annotator(a.get("completed_by"), users)))
+        if not task.get("annotations"):
+            unannotated.append(info)
+            continue
+        for a in done:
+            values: dict[str, str | bool | None] = {f.name: None for f in schema.of_kind("choice") if not f.region_of}
+            values.update({f.name: False for f in schema.of_kind("flag")})
+            spans: dict[str, dict[str, tuple[Span, str]]] = defaultdict(dict)  # field → region id → span
+            region_choices: dict[str, dict[str, str]] = defaultdict(dict)  # region id → {field: value}
+            for item in a.get("result") or []:
+                name, value = item.get("from_name"), item.get("value") or {}
+                if name in controls:
+                    span = view.span_of(value)
+                    text = view.text[span.start : span.end]
+                    if "text" in value and value["text"] != text:
+                        mismatches += 1
+                    spans[name][str(item.get("id"))] = (span.shift(base), text)
+                elif name in per_region and value.get("choices"):
+                    region_choices[str(item.get("id"))][name] = str(value["choices"][0])
+                elif name in schema and value.get("choices"):
+                    f = schema[name]
+                    values[name] = True if f.kind == "flag" else str(value["choices"][0])
+            regions: dict[str, tuple[Region, ...]] = {}
+            for control, f in controls.items():
+                found = sorted(spans.get(control, {}).items(), key=lambda kv: kv[1][0])
+                key = f.name  # evidence spans are filed under their choice field
+                regions[key] = tuple(Region(s, t, dict(region_choices.get(rid, {}))) for rid, (s, t) in found)
+            records.append(
+                AnnotationRecord(
+                    claim=info,
+                    annotation_id=int(a["id"]),
+                    annotator=_annotator(a.get("completed_by"), users),
+                    lead_time=float(a["lead_time"]) if a.get("lead_time") is not None else None,
+                    created_at=str(a.get("created_at") or ""),
+                    updated_at=str(a.get("updated_at") or ""),
+                    values=values,
+                    regions=regions,
+                )
+            )
+    return PullResult(project_id, project_title, tuple(records), tuple(unannotated), tuple(skipped), foreign, mismatches)

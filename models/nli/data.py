@@ -1,0 +1,453 @@
+"""Training data for the attribution model: claims as NLI pairs, built through the project's own splitter.
+
+A pair is (premise, hypothesis, label): the hypothesis is the claim, the premise is the text around it
+(its sentence and the neighbouring sentences, because attribution often sits next door: "…," he said),
+and the label is the schema's ``attribution`` value. The claim is *marked inside* the premise by its
+character spans relative to the premise (``claim_spans``), so the model knows which words it is judging.
+
+Premises are shared. Claims are packed into *windows*: a core of consecutive claims (up to
+``WindowConfig.core_chars`` characters of text) plus up to ``context_chars`` of neighbouring text on
+each side, cut at sentence boundaries where possible. Every claim of a window gets the same premise, so
+the model encodes that premise once and scores all its claims from it (``models.nli``): that is what
+makes training on all of PolNeAR and predicting hundreds of claims a second possible on two CPU cores,
+while every claim still sees at least one neighbouring sentence. Paragraph breaks inside a premise are
+shown to the model as a pilcrow (``¶``, same length, so offsets stay valid): a quotation that runs on
+into the next paragraph is a classic attribution signal.
+
+Two sources, one row format (``pair_features``):
+
+- BRAT corpora laid out like PolNeAR (``build_brat_dataset``): gold by the >= 50% content rule
+  (``annotate.brat.gold_labels``), the same rule ``claimkit eval attribution`` scores with;
+- Label Studio annotations from ``claimkit pull`` or claims JSONL with an ``attribution`` label
+  (``build_claims_dataset``).
+
+Rows are split by article (``annotate.splits.split_by_article``) and returned as a ``DatasetDict``.
+Because the data is rebuilt from articles by ``annotate.split``, it improves whenever the splitter does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claimkit.annotate.corpora.brat import BratDocument, gold_labels, read_brat_corpus
+from claimkit.annotate.dataset_splits import DEFAULT_FRACTIONS, split_by_article
+from claimkit.annotate.errors import CorpusError, InputError
+from claimkit.annotate.schema import Schema, default_schema
+from claimkit.annotate.splitter import Granularity, split_articles
+from claimkit.annotate.types import Claim, Label, Span, SplitArticle
+
+if TYPE_CHECKING:
+    from datasets import DatasetDict, Features
+    from spacy.language import Language
+
+PARAGRAPH_MARK = "¶"
+"""Shown in place of the first character of a paragraph break; in BERT-style vocabularies it is one token."""
+
+UNLABELLED = -1
+"""``label`` of a pair built for prediction (no gold); never used in training."""
+
+
+@dataclass(frozen=True)
+class WindowConfig:
+    """How claims are grouped into shared premises. Stored with the model: prediction must build the same
+    premises the model was trained on."""
+
+    core_chars: int = 600
+    """Claims are packed into one window while the text they cover stays within this many characters."""
+    context_chars: int = 240
+    """Neighbouring text on each side of the core, whole sentences where they fit, else cut at a space."""
+
+    def __post_init__(self) -> None:
+        if self.core_chars <= 0 or self.context_chars < 0:
+            raise ValueError(f"window sizes must be positive, got core {self.core_chars}, context {self.context_chars}")
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One shared premise: the article text ``[start, end)`` and the indices of the claims scored on it."""
+
+    start: int
+    end: int
+    claims: tuple[int, ...]
+
+
+def attribution_labels(schema: Schema | None = None) -> list[str]:
+    """The attribution values as the model's label list: sorted, so label ids never depend on YAML order."""
+    return sorted((schema or default_schema())["attribution"].value_names)
+
+
+def pair_features(schema: Schema | None = None) -> Features:
+    """Explicit column types (an empty split must not change the schema); ``label`` is a ClassLabel over
+    the schema's attribution values."""
+    from datasets import ClassLabel, Features, List, Value
+
+    return Features(
+        {
+            "article_id": Value("string"),
+            "publisher": Value("string"),
+            "annotator": Value("string"),
+            "claim_id": Value("string"),
+            "window": Value("int32"),
+            "premise": Value("string"),
+            "hypothesis": Value("string"),
+            "claim_spans": List(List(Value("int32"))),
+            "label": ClassLabel(names=attribution_labels(schema)),
+            "has_content": Value("bool"),
+            "content_spans": List(List(Value("int32"))),
+        }
+    )
+
+
+# --- premises ------------------------------------------------------------------------------------------------
+
+
+def claim_extent(claim: Claim) -> Span:
+    return Span(min(s.start for s in claim.spans), max(s.end for s in claim.spans))
+
+
+def windows(item: SplitArticle, config: WindowConfig = WindowConfig()) -> list[Window]:
+    """Group an article's claims into windows (claims in text order; every claim in exactly one window)."""
+    order = sorted(range(len(item.claims)), key=lambda i: (claim_extent(item.claims[i]), i))
+    cores: list[tuple[Span, list[int]]] = []
+    for i in order:
+        extent = claim_extent(item.claims[i])
+        if cores:
+            core, members = cores[-1]
+            merged = Span(min(core.start, extent.start), max(core.end, extent.end))
+            if len(merged) <= config.core_chars:
+                cores[-1] = (merged, [*members, i])
+                continue
+        cores.append((extent, [i]))
+    text = item.article.text
+    return [
+        Window(
+            _left_edge(text, item.sentences, core.start, config.context_chars),
+            _right_edge(text, item.sentences, core.end, config.context_chars),
+            tuple(members),
+        )
+        for core, members in cores
+    ]
+
+
+def _left_edge(text: str, sentences: Sequence[Span], start: int, budget: int) -> int:
+    """Start of the left context: the earliest sentence start within ``budget`` characters, else a space."""
+    limit = max(0, start - budget)
+    starts = [s.start for s in sentences if limit <= s.start < start]
+    if starts:
+        return min(starts)
+    if limit == 0:
+        return 0
+    space = text.find(" ", limit, start)
+    return start if space < 0 else space + 1
+
+
+def _right_edge(text: str, sentences: Sequence[Span], end: int, budget: int) -> int:
+    """End of the right context: the latest sentence end within ``budget`` characters, else a space."""
+    limit = min(len(text), end + budget)
+    ends = [s.end for s in sentences if end < s.end <= limit]
+    if ends:
+        return max(ends)
+    if limit == len(text):
+        return len(text)
+    space = text.rfind(" ", end, limit)
+    return end if space < 0 else space
+
+
+def premise_text(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` with each paragraph break (a blank line) starting with ``PARAGRAPH_MARK``.
+
+    The replacement keeps the length, so offsets into the premise are article offsets minus ``start``.
+    """
+    piece = text[start:end]
+    out = list(piece)
+    i = piece.find("\n")
+    while i >= 0:
+        j = i
+        while j < len(piece) and piece[j].isspace():
+            j += 1
+        if piece.count("\n", i, j) >= 2:
+            out[i] = PARAGRAPH_MARK
+        i = piece.find("\n", j)
+    return "".join(out)
+
+
+def article_pairs(
+    item: SplitArticle,
+    labels: Sequence[str | None] | None = None,
+    config: WindowConfig = WindowConfig(),
+    *,
+    annotator: str = "",
+    content: Sequence[Span] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The pairs of one split article, window by window; ``labels[i]`` is claim ``i``'s attribution value
+    (``None``: no label, the claim is skipped but still context). Without ``labels`` every claim is kept
+    with ``label=UNLABELLED`` (prediction).
+
+    ``content``: the article's gold attributed-content spans where the source has them (BRAT corpora).
+    They are copied into each premise (``content_spans``, premise offsets) so that training can also
+    teach the model, token by token, which words are reported content: a denser signal than one label
+    per claim, and the one the >= 50% gold rule is defined on.
+    """
+    text = item.article.text
+    for w_index, window in enumerate(windows(item, config)):
+        premise = premise_text(text, window.start, window.end)
+        inside = [
+            [max(s.start, window.start) - window.start, min(s.end, window.end) - window.start]
+            for s in content or ()
+            if s.start < window.end and window.start < s.end
+        ]
+        for i in window.claims:
+            claim = item.claims[i]
+            label = UNLABELLED if labels is None else labels[i]
+            if label is None:
+                continue
+            yield {
+                "article_id": item.article.id,
+                "publisher": str(item.article.metadata.get("publisher", "")),
+                "annotator": annotator,
+                "claim_id": claim.id,
+                "window": w_index,
+                "premise": premise,
+                "hypothesis": claim.text,
+                "claim_spans": [[s.start - window.start, s.end - window.start] for s in claim.spans],
+                "label": label,
+                "has_content": content is not None,
+                "content_spans": inside,
+            }
+
+
+# --- datasets ------------------------------------------------------------------------------------------------
+
+
+def _dataset_dict(rows_by_split: Mapping[str, list[dict[str, Any]]], schema: Schema | None) -> DatasetDict:
+    import pandas as pd
+    from datasets import Dataset, DatasetDict
+
+    features = pair_features(schema)
+    label_ids = {name: i for i, name in enumerate(features["label"].names)}
+    out = {}
+    for split, rows in rows_by_split.items():
+        frame = pd.DataFrame([{**r, "label": label_ids[r["label"]]} for r in rows], columns=list(features))
+        out[split] = Dataset.from_pandas(frame, features=features, preserve_index=False)
+    return DatasetDict(out)
+
+
+def brat_pairs(
+    docs: Iterable[BratDocument],
+    nlp: Language,
+    granularity: Granularity = "clause",
+    config: WindowConfig = WindowConfig(),
+    schema: Schema | None = None,
+    *,
+    split: str = "",
+    cache_dir: str | Path | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Pairs of BRAT documents: each document's article through ``annotate.split``, gold by the 50% rule.
+
+    With ``cache_dir`` the split claims come from (and go to) the evaluation's claims cache
+    (``claimkit.annotate.corpora.brat_claims.load_split_articles``, keyed by the corpus and the splitter's code), so training
+    and ``claimkit eval attribution`` share one spaCy pass over the corpus.
+    """
+    docs = list(docs)
+    if cache_dir is not None:
+        from claimkit.annotate.corpora.brat_claims import load_split_articles
+
+        items, _ = load_split_articles(docs, split, nlp, granularity, cache_dir=Path(cache_dir))
+    else:
+        items = list(split_articles((d.article for d in docs), nlp, granularity))
+    for doc, item in zip(docs, items, strict=True):
+        gold = [str(gold_labels(doc, c.spans, schema)["attribution"].value) for c in item.claims]
+        yield from article_pairs(item, gold, config, annotator=doc.annotator, content=doc.spans_of("Content"))
+
+
+def build_brat_dataset(
+    corpus_dir: str | Path,
+    nlp: Language,
+    *,
+    split: str = "train",
+    validation_fraction: float = 0.1,
+    eval_splits: Sequence[str] = (),
+    granularity: Granularity = "clause",
+    config: WindowConfig = WindowConfig(),
+    max_articles: int | None = None,
+    seed: int = 13,
+    schema: Schema | None = None,
+    cache_dir: str | Path | None = None,
+) -> DatasetDict:
+    """A ``DatasetDict`` from a PolNeAR-layout corpus: ``train`` and ``validation`` carved out of the
+    corpus split ``split`` by article (validation drives early stopping and calibration, so the corpus's
+    own dev split stays unseen), plus each of ``eval_splits`` (e.g. ``dev``) whole, under its own name.
+
+    ``max_articles`` keeps N articles of each split, spread evenly over the name-sorted (publisher-
+    sorted) list, the same choice as ``claimkit eval attribution --limit`` (for CI). ``cache_dir``: see
+    ``brat_pairs``.
+    """
+    docs = _limit(list(read_brat_corpus(corpus_dir, split)), max_articles)
+    if not docs:
+        raise CorpusError(f"{Path(corpus_dir) / split}: no annotated articles; check the corpus path and split")
+    if not 0 < validation_fraction < 1:
+        raise ValueError(f"validation_fraction must be between 0 and 1, got {validation_fraction}")
+    assignment = split_by_article(
+        (d.article.id for d in docs), {"train": 1 - validation_fraction, "validation": validation_fraction}, seed=seed
+    )
+    rows: dict[str, list[dict[str, Any]]] = {"train": [], "validation": []}
+    for row in brat_pairs(docs, nlp, granularity, config, schema, split=split, cache_dir=cache_dir):
+        rows[assignment[row["article_id"]]].append(row)
+    for name in eval_splits:
+        eval_docs = _limit(list(read_brat_corpus(corpus_dir, name)), max_articles)
+        rows[name] = list(brat_pairs(eval_docs, nlp, granularity, config, schema, split=name, cache_dir=cache_dir))
+    return _dataset_dict(rows, schema)
+
+
+def _limit(docs: list[BratDocument], n: int | None) -> list[BratDocument]:
+    """At most ``n`` documents spaced evenly through the name-sorted list (names start with the publisher)."""
+    if n is None or n >= len(docs):
+        return docs
+    return [docs[(i * len(docs)) // n] for i in range(n)]
+
+
+def build_claims_dataset(
+    items: Iterable[SplitArticle],
+    *,
+    fractions: Mapping[str, float] | None = None,
+    assignment: Mapping[str, str] | None = None,
+    config: WindowConfig = WindowConfig(),
+    seed: int = 13,
+    schema: Schema | None = None,
+) -> DatasetDict:
+    """A ``DatasetDict`` from labelled split articles (claims JSONL, or ``claimkit pull`` output read by
+    ``read_pull_output``): claims without an ``attribution`` label are context only. Split by article,
+    80/10/10 into train/validation/test unless ``fractions`` says otherwise, or exactly as ``assignment``
+    (article id → split) says: a pull's own split, so its test articles are never trained on."""
+    schema = schema or default_schema()
+    field = schema["attribution"]
+    items = list(items)
+    if assignment is None:
+        fractions = dict(fractions or DEFAULT_FRACTIONS)
+        assignment = split_by_article((i.article.id for i in items), fractions, seed=seed)
+    else:
+        unassigned = sorted({i.article.id for i in items} - set(assignment))
+        if unassigned:
+            raise InputError(f"articles {unassigned[:3]} have no split in the pull; pull again with this claimkit")
+        fractions = {name: 0.0 for name in dict.fromkeys([*DEFAULT_FRACTIONS, *assignment.values()])}
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in fractions}
+    for item in items:
+        labels: list[str | None] = []
+        for claim in item.claims:
+            label = claim.labels.get("attribution")
+            if label is not None and label.value is not None:
+                field.check_value(label.value)
+            labels.append(None if label is None or label.value is None else str(label.value))
+        rows[assignment[item.article.id]].extend(article_pairs(item, labels, config, annotator=_annotator(item)))
+    if not any(rows.values()):
+        raise InputError("no claim carries an attribution label; annotate some claims in Label Studio and pull them first")
+    return _dataset_dict(rows, schema)
+
+
+def _annotator(item: SplitArticle) -> str:
+    return str(item.article.metadata.get("annotator", ""))
+
+
+def read_labelled_claims(path: str | Path) -> list[SplitArticle]:
+    """Labelled split articles from a claims JSONL file (``claimkit split`` format, claims carrying an
+    ``attribution`` label, e.g. reviewed in Label Studio)."""
+    from claimkit.annotate.output import read_jsonl
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such claims file; write one with `claimkit split` or `claimkit pull`")
+    with path.open(encoding="utf-8") as fh:
+        return list(read_jsonl(fh, origin=str(path)))
+
+
+def read_articles(paths: Sequence[str | Path], nlp: Language, granularity: Granularity = "clause") -> list[SplitArticle]:
+    """The split articles a pull refers to: a ``claimkit split`` JSONL as written (its claims and
+    sentences as pushed), or article files split again with the project's splitter."""
+    from claimkit.annotate.load import load_articles
+    from claimkit.annotate.output import FORMAT
+
+    paths = [Path(p) for p in paths]
+    if len(paths) == 1 and paths[0].suffix == ".jsonl" and paths[0].is_file():
+        with paths[0].open(encoding="utf-8") as fh:
+            first = fh.readline()
+        if f'"{FORMAT}"' in first:
+            return read_labelled_claims(paths[0])
+    return list(split_articles(load_articles(paths), nlp, granularity))
+
+
+def read_pull_output(
+    pull_dir: str | Path,
+    articles: Iterable[SplitArticle],
+    schema: Schema | None = None,
+) -> tuple[list[SplitArticle], dict[str, int], dict[str, str]]:
+    """Label Studio annotations (``claimkit pull`` output: ``annotations.parquet``, one row per claim ×
+    annotator) joined to the articles they were made on, as labelled split articles.
+
+    The pull holds claims and answers but not the article text, so ``articles`` must be the split
+    articles that were pushed (the ``claimkit split`` JSONL, or the articles split again: sentences and
+    paragraphs only serve as context). The annotated claims keep the spans they were annotated on,
+    even if the splitter has changed since. Several annotators: the majority value; a tie, a claim
+    marked *not a claim*, or a claim without an attribution answer is left out. Returns the articles
+    that have at least one labelled claim, counts of what was used and left out, and the pull's own
+    article split (``annotate.annotations.article_splits``).
+    """
+    import pandas as pd
+    from claimkit.annotate.annotations import article_splits
+
+    schema = schema or default_schema()
+    path = Path(pull_dir) / "annotations.parquet"
+    if not path.is_file():
+        raise InputError(f"{pull_dir}: no annotations.parquet; run `claimkit pull --out {pull_dir}` first")
+    frame = pd.read_parquet(path)
+    missing = {"article_id", "claim_id", "claim_text", "claim_spans", "sentence", "paragraph", "attribution", "not_a_claim"} - set(frame.columns)
+    if missing:
+        raise InputError(f"{path}: not a claimkit pull table (missing columns {sorted(missing)}); pull again with this claimkit")
+    by_article = {item.article.id: item for item in articles}
+    counts = {"claims": 0, "ties": 0, "not_a_claim": 0, "unanswered": 0, "unknown_article": 0}
+    labelled: dict[str, list[Claim]] = {}
+    for claim_id, rows in frame.groupby("claim_id", sort=True):
+        first = rows.iloc[0]
+        if first["article_id"] not in by_article:
+            counts["unknown_article"] += 1
+            continue
+        answers = [str(v) for v, bad in zip(rows["attribution"], rows["not_a_claim"], strict=True) if not bad and not pd.isna(v)]
+        if rows["not_a_claim"].astype(bool).sum() * 2 > len(rows):
+            counts["not_a_claim"] += 1
+            continue
+        if not answers:
+            counts["unanswered"] += 1
+            continue
+        ranked = sorted(((answers.count(v), v) for v in set(answers)), reverse=True)
+        if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+            counts["ties"] += 1
+            continue
+        value = ranked[0][1]
+        schema["attribution"].check_value(value)
+        spans = tuple(Span(int(a), int(b)) for a, b in first["claim_spans"])
+        labelled.setdefault(str(first["article_id"]), []).append(
+            Claim(str(claim_id), str(first["article_id"]), str(first["claim_text"]), spans, int(first["sentence"]),
+                  int(first["paragraph"]), {"attribution": Label(value, answers.count(value) / len(answers))})
+        )
+        counts["claims"] += 1
+    if not labelled:
+        raise InputError(
+            f"{pull_dir}: no usable attribution answer for the given articles ({counts}); check that the articles are those pushed"
+        )
+    items = [by_article[a].with_claims(sorted(claims, key=lambda c: (c.spans, c.id))) for a, claims in sorted(labelled.items())]
+    return items, counts, article_splits(frame)
+
+
+def dataset_fingerprint(rows: Iterable[Mapping[str, Any]]) -> str:
+    """A short hash of the pairs (premise, hypothesis, label), recorded in the model card."""
+    h = hashlib.sha1()
+    for r in rows:
+        h.update(json.dumps([r["premise"], r["hypothesis"], r["claim_spans"], r["label"]], ensure_ascii=False).encode())
+    return h.hexdigest()[:12]

@@ -1,0 +1,252 @@
+"""Prediction with a trained attribution model: batching, calibrated scores, reduced precision.
+
+``NLIPredictor`` implements ``annotate.predictor.Predictor`` for the ``attribution`` field; it is what
+``claimkit split --predictor MODEL_DIR``, ``claimkit push --predictor MODEL_DIR`` and ``claimkit eval
+attribution --predictor MODEL_DIR`` run (through ``models.predict.load_predictor``, which pairs it with
+the rules for the other fields: ``ModelWithRules``).
+
+Speed, in the order it matters on a CPU:
+
+1. one encoder pass per premise, shared by the ~6 claims marked in it (``models.nli``);
+2. premises sorted by token length and cut into fixed-size batches, each padded only to its own
+   longest premise (dynamic padding), under ``torch.inference_mode``;
+3. reduced precision: ``bf16`` (fast on CPUs with AMX / AVX512-BF16, batch-independent) or ``int8``
+   (torch dynamic quantization of the Linear layers). ``int8`` quantizes activations with one scale per
+   batch tensor, so a claim's score depends on which premises share its batch: batches are therefore
+   built deterministically (length, then input order), and the same input always gives the same
+   output. Neither is used by ``precision="auto"`` unless its agreement with fp32 was measured on the
+   validation split at training time (``precision.json``) and reached ``MIN_AGREEMENT``.
+
+Scores are calibrated: logits are divided by the temperature fitted on validation (``calibration.json``)
+before the softmax, so a score of 0.8 is right about 80% of the time and Label Studio can order tasks
+by uncertainty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from claimkit.annotate.errors import ModelError
+from claimkit.annotate.predictor import Predictor
+from claimkit.annotate.schema import Schema, default_schema
+from claimkit.annotate.types import Label, Span, SplitArticle, merge_spans
+from claimkit.models.nli.calibration import CALIBRATION_FILE, softmax
+from claimkit.models.nli.data import Window, attribution_labels, claim_extent, premise_text, windows
+from claimkit.models.nli.model import (
+    CONTENT_LABEL,
+    DEFAULT_BATCH_SIZE,
+    ClaimScorer,
+    EncodedWindow,
+    NLIMeta,
+    check_labels,
+    encode_windows,
+    load_tokenizer,
+    quiet_transformers,
+    read_json,
+)
+from claimkit.models.nli.precision import prepare_model, resolve_precision
+
+if TYPE_CHECKING:
+    pass
+
+
+def content_spans(
+    text: str,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    in_core: np.ndarray,
+    is_content: np.ndarray,
+    excluded: Sequence[Span] = (),
+) -> tuple[Span, ...]:
+    """Article spans the token head marks as attributed content.
+
+    One entry per token of every premise of the article: its characters ``[starts, ends)``, whether it
+    lies in its premise's core (the claims, not the context), and the head's verdict. Premises overlap
+    (one premise's context is the next one's core), so where they disagree the premise that holds the
+    character in its core wins: that is where the model read it with context on both sides; between
+    equals, the earlier token wins. Blanks between marked tokens are bridged, and ``excluded``
+    metadata never counts. Vectorized: it runs on every token the model reads.
+    """
+    verdict = np.zeros(len(text), dtype=bool)
+    lengths = (ends - starts).astype(np.int64)
+    if len(lengths) and lengths.sum() > 0:
+        n = len(lengths)
+        token = np.repeat(np.arange(n), lengths)
+        first_char = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        position = starts[token] + (np.arange(len(token)) - first_char)
+        key = in_core[token].astype(np.int64) * n + (n - 1 - token)  # higher rank first, then earlier token
+        best = np.full(len(text), -1, dtype=np.int64)
+        np.maximum.at(best, position, key)
+        seen = best >= 0
+        verdict[seen] = is_content[(n - 1) - best[seen] % n]
+    for span in excluded:
+        verdict[span.start : span.end] = False
+    runs = np.flatnonzero(np.diff(np.concatenate(([0], verdict.view(np.int8), [0]))))
+    pieces = (Span(int(a), int(b)) for a, b in zip(runs[::2], runs[1::2], strict=True))
+    return tuple(_strip(text, span) for span in merge_spans(pieces, text) if text[span.start : span.end].strip())
+
+
+def _concat(parts: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    """Per-premise token arrays of one article → one array per field (empty arrays for no premise)."""
+    if not parts:
+        return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+    return tuple(np.concatenate(field) for field in zip(*parts, strict=True))
+
+
+def _strip(text: str, span: Span) -> Span:
+    piece = text[span.start : span.end]
+    start = span.start + len(piece) - len(piece.lstrip())
+    return Span(start, max(start, span.start + len(piece.rstrip())))
+
+# --- the predictor -------------------------------------------------------------------------------------------
+
+
+class NLIPredictor:
+    """The trained attribution model as a ``Predictor`` (field ``attribution`` only).
+
+    ``precision``: ``auto`` (default; see ``resolve_precision``), ``fp32``, ``bf16`` or ``int8``.
+    ``threads``: torch intra-op threads (default: torch's choice, all cores).
+    """
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        precision: str = "auto",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        threads: int | None = None,
+        schema: Schema | None = None,
+    ) -> None:
+        import torch
+        from transformers import AutoModelForTokenClassification
+
+        quiet_transformers()
+        self.model_dir = Path(model_dir)
+        if not self.model_dir.is_dir():
+            raise ModelError(f"{model_dir}: no such model directory; train one with `claimkit train`")
+        self.meta = NLIMeta.load(self.model_dir)
+        self.schema = schema or default_schema()
+        self.labels = attribution_labels(self.schema)
+        if list(self.meta.labels) != self.labels:
+            raise ModelError(
+                f"{model_dir}: trained for attribution values {list(self.meta.labels)}, the schema has {self.labels}; "
+                "retrain with this schema"
+            )
+        if threads:
+            torch.set_num_threads(threads)
+        self.tokenizer = load_tokenizer(str(self.model_dir))
+        try:
+            model = AutoModelForTokenClassification.from_pretrained(self.model_dir)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{model_dir}: cannot load the model weights ({exc}); retrain or restore the folder") from None
+        check_labels(model, self.labels, str(model_dir))
+        self.precision = resolve_precision(precision, self.model_dir)
+        calibration = read_json(self.model_dir, CALIBRATION_FILE) or {}
+        self.temperature = float(calibration.get("temperature", 1.0))
+        self.scorer = ClaimScorer(prepare_model(model, self.precision), self.tokenizer.pad_token_id or 0, batch_size)
+        self.model_version = self.meta.model_version + ("" if self.precision == "fp32" else f"-{self.precision}")
+        self.fields = frozenset({self.meta.schema_field})
+
+    def encode(self, items: Sequence[SplitArticle]) -> tuple[list[EncodedWindow], list[tuple[int, Window]]]:
+        """Premises of all articles, encoded, and for each premise (article index, its window)."""
+        premises: list[str] = []
+        spans: list[list[list[list[int]]]] = []
+        where: list[tuple[int, Window]] = []
+        for a, item in enumerate(items):
+            text = item.article.text
+            for window in windows(item, self.meta.window):
+                premises.append(premise_text(text, window.start, window.end))
+                spans.append([[[s.start - window.start, s.end - window.start] for s in item.claims[c].spans] for c in window.claims])
+                where.append((a, window))
+        return encode_windows(self.tokenizer, premises, spans, self.meta.max_length), where
+
+    def analyse(self, items: Sequence[SplitArticle]) -> list[tuple[np.ndarray, tuple[Span, ...]]]:
+        """Per article: a (claims, labels) array of calibrated claim probabilities in ``self.labels``
+        order, and the spans the token head marks as attributed content (``content_spans``).
+
+        Both come from the same encoder pass. The content spans are the model's character-level answer
+        (PolNeAR's Content): unlike the claims they may cover part of a claim, or words outside every claim.
+        """
+        encoded, where = self.encode(items)
+        probs = [np.zeros((len(item.claims), len(self.labels)), dtype=np.float32) for item in items]
+        tokens: list[list[tuple[np.ndarray, ...]]] = [[] for _ in items]
+        for (a, window), enc, (claim_logit, token_logit) in zip(where, encoded, self.scorer.forward(encoded), strict=True):
+            probs[a][list(window.claims)] = softmax(claim_logit, self.temperature)
+            core = [claim_extent(items[a].claims[c]) for c in window.claims]
+            offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2) + window.start
+            real = offsets[:, 1] > offsets[:, 0]  # not the start/end tokens
+            starts, ends = offsets[real, 0], offsets[real, 1]
+            in_core = (starts >= min(s.start for s in core)) & (ends <= max(s.end for s in core))
+            tokens[a].append((starts, ends, in_core, token_logit.argmax(-1)[real] == CONTENT_LABEL))
+        return [
+            (p, content_spans(item.article.text, *_concat(t), excluded=item.article.excluded))
+            for item, p, t in zip(items, probs, tokens, strict=True)
+        ]
+
+    def probabilities(self, items: Sequence[SplitArticle]) -> list[np.ndarray]:
+        """Per article, a (claims, labels) array of calibrated probabilities in ``self.labels`` order."""
+        return [p for p, _ in self.analyse(items)]
+
+    def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
+        """Each claim labelled with the model's attribution; each article given its ``attributed_content``
+        when the model was trained to mark content (``NLIMeta.marks_content``)."""
+        results = []
+        for item, (probs, content) in zip(items, self.analyse(items), strict=True):
+            claims = []
+            for claim, p in zip(item.claims, probs, strict=True):
+                best = int(p.argmax())
+                claims.append(claim.with_labels({**claim.labels, self.meta.schema_field: Label(self.labels[best], float(p[best]))}))
+            results.append(item.with_claims(claims).with_attributed_content(content if self.meta.marks_content else None))
+        return results
+
+
+class ModelWithRules:
+    """The model's ``attribution`` with the rules' other fields (source, cue, hedge, dispute status).
+
+    What ``--predictor MODEL_DIR`` gives: Label Studio pre-annotations need every field, and the model
+    only knows attribution. Where the model and the rules disagree, the model wins, and fields that the
+    schema asks only of attributed claims (``requires: {attribution: attributed}``) are dropped when the
+    model says asserted, so a pre-annotation never shows a source for an asserted claim.
+    """
+
+    def __init__(self, model: NLIPredictor, rules: Predictor, schema: Schema | None = None) -> None:
+        self.model = model
+        self.rules = rules
+        self.schema = schema or default_schema()
+        self.model_version = f"{model.model_version}+{rules.model_version}"
+        self.fields = frozenset(rules.fields | model.fields)
+
+    def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
+        ruled = self.rules.predict(items)
+        modelled = self.model.predict(items)
+        out = []
+        for by_rules, by_model in zip(ruled, modelled, strict=True):
+            claims = []
+            for r, m in zip(by_rules.claims, by_model.claims, strict=True):
+                labels = {**r.labels, **{f: m.labels[f] for f in self.model.fields}}
+                claims.append(m.with_labels(self._consistent(labels)))
+            out.append(by_model.with_claims(claims))
+        return out
+
+    def _consistent(self, labels: dict[str, Label]) -> dict[str, Label]:
+        """Span fields whose ``requires`` the model's values rule out become "no span" (value ``None``,
+        scored with the model's confidence); choices asked per region of such a span are dropped."""
+        out: dict[str, Label] = {}
+        ruled_out: set[str] = set()
+        for name, label in labels.items():
+            if name not in self.schema or name in self.model.fields:
+                out[name] = label
+                continue
+            field = self.schema[name]
+            blocking = [labels[dep] for dep, value in field.requires if dep in self.model.fields and dep in labels and labels[dep].value != value]
+            if blocking:
+                ruled_out.add(name)
+                if field.kind == "span":
+                    out[name] = Label(None, blocking[0].score)
+                continue
+            out[name] = label
+        return {k: v for k, v in out.items() if k not in self.schema or self.schema[k].region_of not in ruled_out}
+

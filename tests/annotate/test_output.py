@@ -1,0 +1,54 @@
+"""The JSONL format round-trips; CSV columns come from the schema."""
+
+import io
+import json
+
+import pytest
+from claimkit.annotate.errors import InputError
+from claimkit.annotate.output import csv_columns, from_dict, read_jsonl, to_dict, write_jsonl
+from claimkit.annotate.schema import default_schema
+from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle
+
+
+def make_item():
+    text = "NSO has said its tool cannot target U.S. numbers."
+    spans = (Span(13, 48),)
+    claim = Claim(
+        Claim.make_id("a", spans), "a", "Its tool cannot target U.S. numbers", spans, 0, 0,
+        {"attribution": Label("attributed", 0.92), "source": Label("NSO", 0.8, (Span(0, 3),))},
+    )
+    return SplitArticle(Article("a", text, {"date": "2021-11-04"}), (Span(0, 49),), (Span(0, 49),), (0,), (claim,))
+
+
+def test_output_jsonl_round_trip():
+    item = make_item()
+    buffer = io.StringIO()
+    assert write_jsonl([item], buffer) == 1
+    (back,) = read_jsonl(buffer.getvalue().splitlines())
+    assert back == item
+
+
+def test_output_attributed_content_round_trips_and_is_absent_when_unmarked():
+    item = make_item()
+    assert "attributed_content" not in to_dict(item)  # claims-only predictors (the rules) mark none
+    marked = item.with_attributed_content([Span(13, 48)])
+    raw = json.loads(json.dumps(to_dict(marked)))
+    assert raw["attributed_content"] == [[13, 48]]
+    assert from_dict(raw) == marked
+    assert from_dict(to_dict(item.with_attributed_content([]))).attributed_content == ()
+
+
+def test_output_rejects_foreign_and_newer_records():
+    raw = to_dict(make_item())
+    with pytest.raises(InputError, match="not a claimkit claims record"):
+        from_dict({**raw, "format": "other"})
+    with pytest.raises(InputError, match="newer"):
+        from_dict({**raw, "format_version": 99})
+    assert json.loads(json.dumps(raw)) == raw
+
+
+def test_output_csv_columns_follow_schema():
+    cols = csv_columns(default_schema())
+    for name in default_schema().names:
+        assert name in cols and f"{name}_score" in cols
+    assert "source_spans" in cols and "hedged_spans" in cols

@@ -1,0 +1,149 @@
+"""Rule-based sourcing on small sentences: attribution, source, cue, quotes, hedges, dispute status."""
+
+import pytest
+from claimkit.annotate.frames import quoted_tokens
+from claimkit.annotate.schema import default_schema
+from claimkit.annotate.sourcing import RulePredictor
+from claimkit.annotate.splitter import split_and_label
+from claimkit.annotate.types import Article, spans_text
+
+
+@pytest.fixture(scope="module")
+def rules(nlp):
+    return RulePredictor(nlp)
+
+
+def labelled(nlp, rules, text):
+    (item,) = split_and_label([Article("t", text)], nlp, "clause", rules)
+    return item.claims
+
+
+def only(nlp, rules, text):
+    claims = labelled(nlp, rules, text)
+    assert len(claims) == 1, [c.text for c in claims]
+    return claims[0].labels
+
+
+def test_sourcing_reporting_verb_gives_source_and_cue(nlp, rules):
+    text = "NSO has said its tool cannot be used to target U.S. phone numbers."
+    labels = only(nlp, rules, text)
+    assert labels["attribution"].value == "attributed"
+    assert labels["source"].value == "NSO" and spans_text(text, labels["source"].spans) == "NSO"
+    assert labels["cue"].value == "has said"
+
+
+def test_sourcing_according_to(nlp, rules):
+    text = "The bridge carries 40,000 vehicles a day, according to the transportation department."
+    labels = only(nlp, rules, text)
+    assert labels["attribution"].value == "attributed"
+    assert labels["source"].value == "the transportation department"
+    assert labels["cue"].value == "according to"
+    assert labels["source_type"].value == "government"
+
+
+def test_sourcing_plain_statement_is_asserted(nlp, rules):
+    labels = only(nlp, rules, "The bridge carries about 40,000 vehicles a day.")
+    assert labels["attribution"].value == "asserted"
+    assert labels["source"].value is None and labels["hedged"].value == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will not reopen the bridge,” the engineer told reporters, “until it is safe.”",
+        '"We will not reopen the bridge until it is safe," said Maria Keller.',
+        "''We will not reopen the bridge until it is safe,'' said Maria Keller.",
+        "Keller: ‘We Will Not Reopen the Bridge Until It Is Safe’",
+    ],
+    ids=["curly", "straight", "nyt-doubled", "headline-single"],
+)
+def test_sourcing_quotes_in_four_conventions(nlp, rules, text):
+    claims = labelled(nlp, rules, text)
+    reopen = [c for c in claims if "reopen" in c.text.lower()]
+    assert reopen and all(c.labels["attribution"].value == "attributed" for c in reopen)
+
+
+def test_sourcing_apostrophe_is_not_a_quote(nlp):
+    doc = nlp("The group’s tool can’t target phones, and Bezos’ phone was hacked.")
+    assert quoted_tokens(doc) == set()
+
+
+def test_sourcing_unclosed_quote_runs_to_paragraph_end(nlp):
+    doc = nlp("He said: “The first part. The second part")
+    assert {t.text for t in doc if t.i in quoted_tokens(doc)} >= {"first", "second"}
+
+
+@pytest.mark.parametrize(
+    ("text", "hedge"),
+    [
+        ("Journalists in Mexico have reportedly been targeted with the tool.", "reportedly"),
+        ("The FBI is said to have investigated the company.", "is said to"),
+        ("It probably concerns American affairs outside its borders.", "probably"),
+        ("Repairs could cost as much as $12 million.", "could"),
+        ("Spyware was almost certainly installed on the phones.", "almost certainly"),
+    ],
+)
+def test_sourcing_hedges(nlp, rules, text, hedge):
+    labels = only(nlp, rules, text)
+    assert labels["hedged"].value == "yes"
+    assert hedge in spans_text(text, labels["hedged"].spans).lower()
+
+
+def test_sourcing_reportedly_and_said_to_attribute_without_source(nlp, rules):
+    for text in ("Journalists have reportedly been targeted.", "The FBI is said to have investigated the company."):
+        labels = only(nlp, rules, text)
+        assert labels["attribution"].value == "attributed"
+        assert labels["source"].value is None
+        assert labels["source_type"].value == "anonymous"
+
+
+def test_sourcing_not_disputed_marks_previous_claim_undisputed(nlp, rules):
+    claims = labelled(nlp, rules, "NSO has said its tool cannot target U.S. numbers, and the department has not disputed this fact.")
+    assert [c.labels["status"].value for c in claims] == ["undisputed", "not_addressed"]
+    assert claims[1].labels["attribution"].value == "asserted"
+
+
+def test_sourcing_denied_that_is_disputed(nlp, rules):
+    labels = only(nlp, rules, "Delmar Steel denied that its crews had skipped any inspection.")
+    assert labels["attribution"].value == "attributed"
+    assert labels["status"].value == "disputed"
+    assert labels["source"].value == "Delmar Steel"
+
+
+def test_sourcing_confirmed_that_is_corroborated(nlp, rules):
+    labels = only(nlp, rules, "Officials confirmed on Friday that federal funds would cover most of the cost.")
+    assert labels["status"].value == "corroborated"
+
+
+def test_sourcing_question_is_flagged_not_a_claim(nlp, rules):
+    labels = only(nlp, rules, "Will the bridge reopen in June?")
+    assert labels["not_a_claim"].value is True
+
+
+def test_sourcing_every_schema_field_has_a_scored_value(nlp, rules):
+    schema = default_schema()
+    for claim in labelled(nlp, rules, "The council, which met on Monday, said the bridge is unsafe. It will close."):
+        assert set(claim.labels) == set(schema.names)
+        for name, label in claim.labels.items():
+            assert 0.0 <= label.score <= 1.0
+            if label.value is not None and schema[name].kind == "choice":
+                schema[name].check_value(label.value)
+
+
+def test_sourcing_predict_relabels_claims_from_elsewhere(nlp, rules):
+    text = "NSO has said its tool cannot target U.S. numbers."
+    (bare,) = split_and_label([Article("t", text)], nlp, "clause", None)
+    (again,) = rules.predict([bare])
+    assert again.claims[0].labels["attribution"].value == "attributed"
+    assert again.claims[0].id == bare.claims[0].id
+
+
+def test_sourcing_refuses_a_schema_without_its_values(nlp):
+    from claimkit.annotate.errors import SchemaError
+    from claimkit.annotate.schema import Schema
+
+    raw = default_schema().to_dict()
+    status = next(f for f in raw["fields"] if f["name"] == "status")
+    status["values"] = [v for v in status["values"] if v["value"] != "undisputed"]
+    with pytest.raises(SchemaError, match="'undisputed' is not a value of schema field 'status'"):
+        RulePredictor(nlp, Schema.from_dict(raw))
