@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -206,12 +206,14 @@ def summary(result: PullResult, df: pd.DataFrame) -> dict[str, Any]:
     return {
         "project_id": result.project_id,
         "project": result.project_title,
-        "pulled_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "pulled_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": len(df),
         "claims_annotated": int(df["claim_id"].nunique()),
         "articles": int(df["article_id"].nunique()),
         "annotators": sorted(df["annotator"].unique().tolist()),
-        "unannotated": [{"claim_id": c.claim_id, "article_id": c.article_id, "task_id": c.task_id} for c in result.unannotated],
+        "unannotated": [
+            {"claim_id": c.claim_id, "article_id": c.article_id, "task_id": c.task_id} for c in result.unannotated
+        ],
         "skipped": [
             {"claim_id": c.claim_id, "article_id": c.article_id, "task_id": c.task_id, "annotator": who}
             for c, who in result.skipped

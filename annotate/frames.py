@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 import yaml
+
 from claimkit.annotate.schema import data_dir
 from claimkit.annotate.tokens import TokenTable
 
@@ -57,8 +58,21 @@ class Lexicon:
 @cache
 def lexicon() -> Lexicon:
     raw = yaml.safe_load((data_dir() / "cues.yaml").read_text(encoding="utf-8"))
-    sets = {k: frozenset(str(w).lower() for w in v) for k, v in raw.items() if isinstance(v, list) and k != "hedge_phrases"}
-    triggers = set().union(*(sets[k] for k in ("reporting_verbs", "stance_verbs", "passive_reporting_verbs", "reporting_nouns", "attribution_adverbs")))
+    sets = {
+        k: frozenset(str(w).lower() for w in v) for k, v in raw.items() if isinstance(v, list) and k != "hedge_phrases"
+    }
+    triggers = set().union(
+        *(
+            sets[k]
+            for k in (
+                "reporting_verbs",
+                "stance_verbs",
+                "passive_reporting_verbs",
+                "reporting_nouns",
+                "attribution_adverbs",
+            )
+        )
+    )
     return Lexicon(
         **sets,
         triggers=frozenset(triggers | {"according", "by"}),
@@ -131,7 +145,12 @@ def _without_asides(tokens: set[int], doc: Doc) -> set[int]:
     out = set(tokens)
     for i in tokens:
         tok = doc[i]
-        if tok.dep_ == "relcl" and tok.head.pos_ == "PROPN" and tok.left_edge.i > 0 and doc[tok.left_edge.i - 1].text in (",", "(", "—"):
+        if (
+            tok.dep_ == "relcl"
+            and tok.head.pos_ == "PROPN"
+            and tok.left_edge.i > 0
+            and doc[tok.left_edge.i - 1].text in (",", "(", "—")
+        ):
             out -= subtree(tok)
     return out
 
@@ -141,7 +160,11 @@ def _complements(verb: Token) -> set[int]:
     takes the object, the to-infinitive and the prepositional complements as the content."""
     out: set[int] = set()
     for child in verb.children:
-        if child.dep_ in SUBJECTS or child.dep_ in _CUE_DEPS or child.dep_ in ("punct", "cc", "conj", "mark", "advmod", "npadvmod", "relcl"):
+        if (
+            child.dep_ in SUBJECTS
+            or child.dep_ in _CUE_DEPS
+            or child.dep_ in ("punct", "cc", "conj", "mark", "advmod", "npadvmod", "relcl")
+        ):
             continue
         out |= subtree(child)
     return _without_asides(out, verb.doc)
@@ -149,7 +172,10 @@ def _complements(verb: Token) -> set[int]:
 
 def _is_frame_verb(verb: Token) -> bool:
     lex = lexicon()
-    return any(matches(verb, words) for words in (lex.reporting_verbs, lex.stance_verbs, lex.dispute_verbs, lex.corroborate_verbs))
+    return any(
+        matches(verb, words)
+        for words in (lex.reporting_verbs, lex.stance_verbs, lex.dispute_verbs, lex.corroborate_verbs)
+    )
 
 
 def _reported(head: Token) -> set[int]:
@@ -201,7 +227,15 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
             heads = [c for c in tok.children if c.dep_ == "ccomp"]
             if heads:
                 content = set().union(*(_reported(h) for h in heads))
-                frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content), tuple(h.i for h in heads)))
+                frames.append(
+                    Frame(
+                        "verb",
+                        tuple(_cue_tokens(tok)),
+                        tuple(_source_tokens(tok)),
+                        frozenset(content),
+                        tuple(h.i for h in heads),
+                    )
+                )
                 continue
             trailing = tok.dep_ in ("advcl", "ccomp") and tok.head.i < tok.i
             own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
@@ -213,11 +247,22 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                 content = subtree(head) - subtree(tok)
                 frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
                 continue
-        if kind_pos in ("VERB", "AUX") and matches(tok, lex.passive_reporting_verbs) and any(c.dep_ == "auxpass" for c in tok.children):
+        if (
+            kind_pos in ("VERB", "AUX")
+            and matches(tok, lex.passive_reporting_verbs)
+            and any(c.dep_ == "auxpass" for c in tok.children)
+        ):
             if any(c.dep_ == "xcomp" for c in tok.children):  # "X is said to ..."
                 cue = _cue_tokens(tok)
                 content = subtree(tok) - set(cue)
-                frames.append(Frame("passive", tuple(cue), tuple(_source_tokens(tok)) if any(c.dep_ == "agent" for c in tok.children) else (), frozenset(content)))
+                frames.append(
+                    Frame(
+                        "passive",
+                        tuple(cue),
+                        tuple(_source_tokens(tok)) if any(c.dep_ == "agent" for c in tok.children) else (),
+                        frozenset(content),
+                    )
+                )
                 continue
         if kind_pos in ("VERB", "AUX") and matches(tok, lex.stance_verbs):
             content = _complements(tok)
@@ -236,11 +281,18 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                 frames.append(_prepositional_frame(tok, (tok.i, to[0].i), objs[0]))
                 continue
         if kind_pos in ("NOUN", "PROPN") and matches(tok, lex.reporting_nouns):
-            clauses = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+            clauses = [
+                c
+                for c in tok.children
+                if c.dep_ in ("acl", "ccomp", "relcl")
+                and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+            ]
             if clauses:
                 source = [i for c in tok.children if c.dep_ == "poss" for i in subtree(c)]
                 content = set().union(*(subtree(c) for c in clauses))
-                frames.append(Frame("noun", (tok.i,), tuple(sorted(source)), frozenset(content), tuple(c.i for c in clauses)))
+                frames.append(
+                    Frame("noun", (tok.i,), tuple(sorted(source)), frozenset(content), tuple(c.i for c in clauses))
+                )
                 continue
         if tok.lower_ in lex.attribution_adverbs:
             head = clause_root(tok.head)

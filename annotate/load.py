@@ -89,9 +89,7 @@ def decode_text(data: bytes, origin: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _articles_from_jsonl(
-    text: str, origin: str, id_field: str, text_field: str, title: TitleMode
-) -> Iterator[Article]:
+def _articles_from_jsonl(text: str, origin: str, id_field: str, text_field: str, title: TitleMode) -> Iterator[Article]:
     seen: set[str] = set()
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -110,7 +108,9 @@ def _articles_from_jsonl(
             raise InputError(f"{where}: duplicate article id {article_id!r}; ids must be unique (--id-field)")
         seen.add(article_id)
         article = article_from_text(record[text_field], article_id, origin=where, title=title)
-        extra = {k: str(v) for k, v in record.items() if k not in (id_field, text_field) and isinstance(v, str | int | float)}
+        extra = {
+            k: str(v) for k, v in record.items() if k not in (id_field, text_field) and isinstance(v, str | int | float)
+        }
         yield Article(article.id, article.text, {**extra, **article.metadata}, article.excluded)
 
 
@@ -151,7 +151,9 @@ def article_from_text(text: str, article_id: str, *, origin: str = "<text>", tit
         start, line = lines[i]
         next_blank = i + 1 >= len(lines) or not lines[i + 1][1].strip()
         more_text = any(rest.strip() for _, rest in lines[i + 1 :])
-        looks_like_title = len(line.split()) <= _TITLE_MAX_WORDS and not line.rstrip().endswith((".", "?", "!", ":", '"', "”"))
+        looks_like_title = len(line.split()) <= _TITLE_MAX_WORDS and not line.rstrip().endswith(
+            (".", "?", "!", ":", '"', "”")
+        )
         if next_blank and more_text and (title == "first-line" or looks_like_title):
             stripped = line.strip()
             lead = len(line) - len(line.lstrip())

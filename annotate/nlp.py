@@ -132,7 +132,9 @@ def _trimmed_pieces(text: str, start: int, end: int, excluded: tuple[Span, ...])
     return pieces
 
 
-def parse_articles(articles: Iterable[Article], nlp: Language, batch_size: int | None = None) -> Iterator[ParsedArticle]:
+def parse_articles(
+    articles: Iterable[Article], nlp: Language, batch_size: int | None = None
+) -> Iterator[ParsedArticle]:
     """Parse articles paragraph by paragraph, streaming, with spaCy's batching across articles
     (``batch_size`` paragraphs per batch; default: the pipeline's own setting)."""
     batch_size = batch_size or nlp.batch_size

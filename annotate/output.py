@@ -105,7 +105,9 @@ def from_dict(raw: dict[str, Any], origin: str = "<json>") -> SplitArticle:
             sentences=tuple(Span(*s) for s in raw["sentences"]),
             sentence_paragraph=tuple(raw["sentence_paragraph"]),
             claims=claims,
-            attributed_content=None if "attributed_content" not in raw else tuple(Span(*s) for s in raw["attributed_content"]),
+            attributed_content=None
+            if "attributed_content" not in raw
+            else tuple(Span(*s) for s in raw["attributed_content"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"{origin}: malformed claims record ({exc!r})") from None

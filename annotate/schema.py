@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+
 from claimkit.annotate.errors import SchemaError
 
 FieldKind = Literal["choice", "span", "flag"]
@@ -50,8 +51,7 @@ class Field:
         """Raise ``SchemaError`` unless ``value`` is allowed for this field."""
         if self.kind == "choice" and value not in self.value_names:
             raise SchemaError(
-                f"{value!r} is not a value of schema field {self.name!r}; "
-                f"use one of {', '.join(self.value_names)}"
+                f"{value!r} is not a value of schema field {self.name!r}; use one of {', '.join(self.value_names)}"
             )
         if self.kind == "flag" and not isinstance(value, bool):
             raise SchemaError(f"schema field {self.name!r} is a flag: its value must be true or false")

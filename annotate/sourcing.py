@@ -124,7 +124,9 @@ class RulePredictor:
         best, best_share = None, 0.0
         for frame in para.frames[para.sentence_of_token[min(tokens)]]:  # content never leaves its sentence
             share = share_in(frame.content)
-            if share > best_share or (share == best_share and best is not None and FRAME_SCORES[frame.kind] > FRAME_SCORES[best.kind]):
+            if share > best_share or (
+                share == best_share and best is not None and FRAME_SCORES[frame.kind] > FRAME_SCORES[best.kind]
+            ):
                 best, best_share = frame, share
         if best is not None and best_share >= 0.5:
             return _Evidence(best, best.kind, hedges)
@@ -178,9 +180,13 @@ class RulePredictor:
         return out
 
     def _verdict_kind(self, lemmas: set[str]) -> str | None:
-        """"dispute", "corroborate" or "contradict" when any of ``lemmas`` is such a verb (in that order)."""
+        """ "dispute", "corroborate" or "contradict" when any of ``lemmas`` is such a verb (in that order)."""
         lex = self.lex
-        for kind, verbs in (("dispute", lex.dispute_verbs), ("corroborate", lex.corroborate_verbs), ("contradict", lex.contradict_verbs)):
+        for kind, verbs in (
+            ("dispute", lex.dispute_verbs),
+            ("corroborate", lex.corroborate_verbs),
+            ("contradict", lex.contradict_verbs),
+        ):
             if lemmas & verbs:
                 return kind
         return None
@@ -197,12 +203,27 @@ class RulePredictor:
             if kind is None:
                 continue
             objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-            if any(o.lower_ in lex.anaphoric_objects and (o.lower_ in ("this", "that", "it", "these", "those") or any(c.lower_ in ("this", "that", "the", "these", "those") for c in o.children)) for o in objects):
+            if any(
+                o.lower_ in lex.anaphoric_objects
+                and (
+                    o.lower_ in ("this", "that", "it", "these", "those")
+                    or any(c.lower_ in ("this", "that", "the", "these", "those") for c in o.children)
+                )
+                for o in objects
+            ):
                 return kind, any(c.dep_ == "neg" for c in verb.children)
         return None
 
     # -- labels ----------------------------------------------------------------------------------
-    def _labels(self, text: str, claim: Claim, ev: _Evidence, para: ParsedParagraph | None, tokens: set[int], status: tuple[str, float]) -> dict[str, Label]:
+    def _labels(
+        self,
+        text: str,
+        claim: Claim,
+        ev: _Evidence,
+        para: ParsedParagraph | None,
+        tokens: set[int],
+        status: tuple[str, float],
+    ) -> dict[str, Label]:
         asserted, attributed = RULE_VALUES["attribution"]
         hedged_no, hedged_yes = RULE_VALUES["hedged"]
         offset = para.span.start if para is not None else 0
@@ -211,7 +232,9 @@ class RulePredictor:
         def spans_of(indices) -> tuple[Span, ...]:
             if doc is None or not indices:
                 return ()
-            return merge_spans((Span(offset + doc[i].idx, offset + doc[i].idx + len(doc[i].text)) for i in indices), text)
+            return merge_spans(
+                (Span(offset + doc[i].idx, offset + doc[i].idx + len(doc[i].text)) for i in indices), text
+            )
 
         labels: dict[str, Label] = {}
         is_attributed = ev.kind is not None
@@ -220,8 +243,12 @@ class RulePredictor:
         source_spans = spans_of(ev.frame.source) if ev.frame else ()
         cue_spans = spans_of(ev.frame.cue) if ev.frame else ()
         source_text = spans_text(text, source_spans) if source_spans else None
-        labels["source"] = Label(source_text, 0.8 if source_spans else (score if is_attributed else ASSERTED_SCORE), source_spans)
-        labels["cue"] = Label(spans_text(text, cue_spans) if cue_spans else None, 0.85 if cue_spans else score, cue_spans)
+        labels["source"] = Label(
+            source_text, 0.8 if source_spans else (score if is_attributed else ASSERTED_SCORE), source_spans
+        )
+        labels["cue"] = Label(
+            spans_text(text, cue_spans) if cue_spans else None, 0.85 if cue_spans else score, cue_spans
+        )
         if is_attributed:
             labels["source_type"] = Label(*self._source_type(doc, ev.frame.source if ev.frame else ()))
         else:

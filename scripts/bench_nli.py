@@ -54,10 +54,13 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any, list[dict[st
     return best, result, runs
 
 
-def plain_pipeline(predictor: Any, items: Sequence[Any], batch_size: int = 64) -> tuple[Callable[[], list[np.ndarray]], Callable[[], list[np.ndarray]]]:
+def plain_pipeline(
+    predictor: Any, items: Sequence[Any], batch_size: int = 64
+) -> tuple[Callable[[], list[np.ndarray]], Callable[[], list[np.ndarray]]]:
     """The naive way to run the same fp32 model: every claim encoded on its own premise, fixed batches
     in document order, no sorting. Returns (end-to-end run, model-only run on pre-encoded inputs)."""
     import torch
+
     from claimkit.models.nli.data import premise_text, windows
     from claimkit.models.nli.model import EncodedWindow, WindowCollator, claim_logits, encode_windows
 
@@ -78,7 +81,9 @@ def plain_pipeline(predictor: Any, items: Sequence[Any], batch_size: int = 64) -
         out = []
         with torch.inference_mode():
             for i in range(0, len(encoded), batch_size):
-                batch = collator([{"input_ids": e.input_ids, "claim_tokens": e.claim_tokens} for e in encoded[i : i + batch_size]])
+                batch = collator(
+                    [{"input_ids": e.input_ids, "claim_tokens": e.claim_tokens} for e in encoded[i : i + batch_size]]
+                )
                 logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
                 out.extend(claim_logits(logits.float(), batch["claim_mask"])[:, 0].numpy())
         return out
@@ -90,6 +95,8 @@ def plain_pipeline(predictor: Any, items: Sequence[Any], batch_size: int = 64) -
 def training_speed(pairs_dir: str, steps: int, rounds: int = 3) -> dict[str, Any]:
     """Claims per second trained: ``claimkit train``'s recipe against plain fp32 pair training."""
     import torch
+    from datasets import load_from_disk
+
     from claimkit.models.nli.data import attribution_labels
     from claimkit.models.nli.model import (
         WindowCollator,
@@ -101,20 +108,30 @@ def training_speed(pairs_dir: str, steps: int, rounds: int = 3) -> dict[str, Any
         load_tokenizer,
     )
     from claimkit.models.nli.precision import fast_bf16
-    from datasets import load_from_disk
 
     pairs = load_from_disk(pairs_dir)["train"]
     groups = group_windows(pairs.select(range(min(len(pairs), 4000))))
     tokenizer = load_tokenizer(default_base_model())
     collator = WindowCollator(tokenizer.pad_token_id or 0)
-    shared = encode_windows(tokenizer, [g["premise"] for g in groups], [g["claim_spans"] for g in groups], 384, [g["content_spans"] for g in groups])
+    shared = encode_windows(
+        tokenizer,
+        [g["premise"] for g in groups],
+        [g["claim_spans"] for g in groups],
+        384,
+        [g["content_spans"] for g in groups],
+    )
     shared_labels = [g["labels"] for g in groups]
     per_claim = encode_windows(
-        tokenizer, [g["premise"] for g in groups for _ in g["claim_spans"]], [[c] for g in groups for c in g["claim_spans"]], 384
+        tokenizer,
+        [g["premise"] for g in groups for _ in g["claim_spans"]],
+        [[c] for g in groups for c in g["claim_spans"]],
+        384,
     )
     per_claim_labels = [[y] for g in groups for y in g["labels"]]
 
-    def trainer(frozen: bool, bf16: bool, encoded: list[Any], labels: list[list[int]], batch: int) -> Callable[[int], tuple[int, int, float]]:
+    def trainer(
+        frozen: bool, bf16: bool, encoded: list[Any], labels: list[list[int]], batch: int
+    ) -> Callable[[int], tuple[int, int, float]]:
         torch.manual_seed(13)
         model = load_encoder(default_base_model(), attribution_labels())
         if frozen:
@@ -129,11 +146,22 @@ def training_speed(pairs_dir: str, steps: int, rounds: int = 3) -> dict[str, Any
             for _ in range(n):
                 idx = [(position + i) % len(encoded) for i in range(batch)]
                 position += batch
-                inputs = collator([{"input_ids": encoded[i].input_ids, "claim_tokens": encoded[i].claim_tokens, "labels": labels[i]} for i in idx])
+                inputs = collator(
+                    [
+                        {
+                            "input_ids": encoded[i].input_ids,
+                            "claim_tokens": encoded[i].claim_tokens,
+                            "labels": labels[i],
+                        }
+                        for i in idx
+                    ]
+                )
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                     out = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).logits
                 logits = claim_logits(out.float(), inputs["claim_mask"])
-                loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), inputs["labels"].flatten(), ignore_index=-100)
+                loss = torch.nn.functional.cross_entropy(
+                    logits.flatten(0, 1), inputs["labels"].flatten(), ignore_index=-100
+                )
                 loss.backward()
                 optimizer.step()
                 optimizer.zero_grad()
@@ -157,7 +185,11 @@ def training_speed(pairs_dir: str, steps: int, rounds: int = 3) -> dict[str, Any
             totals[name] = [totals[name][0] + claims, totals[name][1] + tokens, totals[name][2] + seconds]
     out: dict[str, Any] = {"load_averages": loads, "bf16": fast_bf16(), "train_claims": len(pairs)}
     for name, (claims, tokens, seconds) in totals.items():
-        out[name] = {"claims_per_s": round(claims / seconds, 1), "tokens_per_s": round(tokens / seconds, 1), "seconds": round(seconds, 1)}
+        out[name] = {
+            "claims_per_s": round(claims / seconds, 1),
+            "tokens_per_s": round(tokens / seconds, 1),
+            "seconds": round(seconds, 1),
+        }
     ratio = out["claimkit_train"]["claims_per_s"] / out["plain_fp32_pairs"]["claims_per_s"]
     out["ratio_to_plain"] = round(ratio, 2)
     out["minutes_per_epoch_at_this_speed"] = round(len(pairs) / out["claimkit_train"]["claims_per_s"] / 60, 1)
@@ -174,17 +206,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice).")
     parser.add_argument("--repeats", type=int, default=3, help="Timing repeats; the best is reported.")
     parser.add_argument("--limit", type=int, default=None, help="Score at most this many articles.")
-    parser.add_argument("--speed-limit", type=int, default=40, help="Time on at most this many articles (evenly spread; 0: all).")
+    parser.add_argument(
+        "--speed-limit", type=int, default=40, help="Time on at most this many articles (evenly spread; 0: all)."
+    )
     parser.add_argument("--no-quality", action="store_true", help="Skip the quality comparison.")
-    parser.add_argument("--no-inference", action="store_true", help="Skip the inference speed and agreement measurements.")
+    parser.add_argument(
+        "--no-inference", action="store_true", help="Skip the inference speed and agreement measurements."
+    )
     parser.add_argument("--report-dir", default=None, help="Also write the evaluation report (Markdown/JSON/PNG) here.")
     parser.add_argument("--cache-dir", default="runs/cache", help="Split-claims cache shared with `claimkit eval`.")
-    parser.add_argument("--train-speed", default=None, metavar="PAIRS_DIR", help="Also measure training speed on these saved pairs.")
+    parser.add_argument(
+        "--train-speed", default=None, metavar="PAIRS_DIR", help="Also measure training speed on these saved pairs."
+    )
     parser.add_argument("--train-steps", type=int, default=10, help="Training steps per burst (3 bursts per system).")
     parser.add_argument("--out", default=None, help="Write the JSON here too.")
     args = parser.parse_args(argv)
 
     import torch
+
     from claimkit.annotate.corpora.brat_claims import load_split_articles, read_documents
     from claimkit.annotate.nlp import load_nlp
     from claimkit.annotate.sourcing import RulePredictor
@@ -215,7 +254,13 @@ def main(argv: list[str] | None = None) -> int:
 
         named = {f"nli_{p}": pred for p, pred in predictors.items()}
         report = evaluate_attribution(
-            args.corpus, args.split, {**named, "rules": RulePredictor(nlp)}, nlp, limit=args.limit, cache_dir=args.cache_dir, progress=True
+            args.corpus,
+            args.split,
+            {**named, "rules": RulePredictor(nlp)},
+            nlp,
+            limit=args.limit,
+            cache_dir=args.cache_dir,
+            progress=True,
         )
         if args.report_dir:
             from claimkit.models.evaluation.report import write_report
@@ -238,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     # Speed: the split's claims, plain fp32 pipeline first, then the predictor at each precision.
     if not args.no_inference:
         docs = read_documents(args.corpus, args.split, args.speed_limit or None)
-        items, _ = load_split_articles(docs, args.split, nlp, cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+        items, _ = load_split_articles(
+            docs, args.split, nlp, cache_dir=Path(args.cache_dir) if args.cache_dir else None
+        )
         claims = sum(len(i.claims) for i in items)
         fp32 = predictors.get("fp32") or NLIPredictor(args.model, precision="fp32", batch_size=args.batch_size)
         plain_e2e, plain_model = plain_pipeline(fp32, items)
@@ -269,7 +316,10 @@ def main(argv: list[str] | None = None) -> int:
         result["speed"] = speed
         if "fp32" in labels:
             result["agreement_with_fp32"] = {
-                p: {"agreement": round(float((labels[p] == labels["fp32"]).mean()), 5), "flips": int((labels[p] != labels["fp32"]).sum())}
+                p: {
+                    "agreement": round(float((labels[p] == labels["fp32"]).mean()), 5),
+                    "flips": int((labels[p] != labels["fp32"]).sum()),
+                }
                 for p in labels
                 if p != "fp32"
             }

@@ -74,9 +74,13 @@ def make_items(n_claims: int) -> tuple[list[Any], str, float]:
     while total < n_claims:
         for b in base:
             article_id = f"{b.article.id}-copy{copy:05d}"
-            claims = [dataclasses.replace(c, id=Claim.make_id(article_id, c.spans), article_id=article_id) for c in b.claims]
+            claims = [
+                dataclasses.replace(c, id=Claim.make_id(article_id, c.spans), article_id=article_id) for c in b.claims
+            ]
             claims = claims[: n_claims - total]
-            items.append(dataclasses.replace(b, article=dataclasses.replace(b.article, id=article_id), claims=tuple(claims)))
+            items.append(
+                dataclasses.replace(b, article=dataclasses.replace(b.article, id=article_id), claims=tuple(claims))
+            )
             total += len(claims)
             if total >= n_claims:
                 break
@@ -88,6 +92,7 @@ def bench_push(conn: Any, items: list[Any], version: str) -> dict[str, Any]:
     """``push`` into a new project; as a baseline, before and after it, the same tasks pre-encoded and
     sent back to back with nothing else to do (the server's own import time, which ``push`` cannot beat)."""
     import httpx
+
     from claimkit.annotate.schema import default_schema
     from claimkit.annotate.studio.client import connect
     from claimkit.annotate.studio.push import DEFAULT_BATCH_SIZE, push
@@ -99,8 +104,15 @@ def bench_push(conn: Any, items: list[Any], version: str) -> dict[str, Any]:
         for claim in item.claims:
             data = task_data(item, claim)
             results = label_results(claim.labels, data, schema, with_scores=True)
-            payload.append({"data": data, "predictions": [{"result": list(results.items), "score": results.score, "model_version": version}]})
-    bodies = [json.dumps(payload[i : i + DEFAULT_BATCH_SIZE]).encode() for i in range(0, len(payload), DEFAULT_BATCH_SIZE)]
+            payload.append(
+                {
+                    "data": data,
+                    "predictions": [{"result": list(results.items), "score": results.score, "model_version": version}],
+                }
+            )
+    bodies = [
+        json.dumps(payload[i : i + DEFAULT_BATCH_SIZE]).encode() for i in range(0, len(payload), DEFAULT_BATCH_SIZE)
+    ]
     headers = {"Authorization": f"Token {conn.api_key}", "Content-Type": "application/json"}
 
     def server_only() -> dict[str, Any]:
@@ -201,7 +213,9 @@ def bench_interrupted(conn: Any, items: list[Any], version: str, rounds: int, se
         duplicates = sum(len(v) - 1 for v in tasks.values())
         for claim_id in rng.sample(sorted(tasks), k=min(5, len(tasks))):  # annotators at work
             value = rng.choice(schema["attribution"].value_names)
-            result = [{"from_name": "attribution", "to_name": "paragraph", "type": "choices", "value": {"choices": [value]}}]
+            result = [
+                {"from_name": "attribution", "to_name": "paragraph", "type": "choices", "value": {"choices": [value]}}
+            ]
             made[int(studio.client.annotations.create(id=tasks[claim_id][0][0], result=result).id)] = value
         log.append({"round": r, "killed": killed, "after_s": round(delay, 2), "before": before, "tasks_at_kill": at_kill,
                     "tasks": len(tasks), "expected": expected, "duplicates": duplicates})  # fmt: skip
@@ -250,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import datasets
+
     from claimkit.annotate.studio import server as studio_server
     from claimkit.annotate.studio.client import Connection
 

@@ -38,8 +38,12 @@ def main() -> None:
     rules = RulePredictor(nlp)
     seen, as_cue = Counter(), Counter()
     stance_total, stance_right = Counter(), Counter()
-    for doc, parsed in tqdm(zip(docs, parse_articles([d.article for d in docs], nlp), strict=True), total=len(docs), unit=" art"):
-        cue_chars = {i for e in doc.entities.values() if e.type == "Cue" for s in e.spans for i in range(s.start, s.end)}
+    for doc, parsed in tqdm(
+        zip(docs, parse_articles([d.article for d in docs], nlp), strict=True), total=len(docs), unit=" art"
+    ):
+        cue_chars = {
+            i for e in doc.entities.values() if e.type == "Cue" for s in e.spans for i in range(s.start, s.end)
+        }
         for para in parsed.paragraphs:
             for tok in para.doc:
                 if tok.pos_ == "VERB":
@@ -51,7 +55,11 @@ def main() -> None:
             para = parsed.paragraphs[claim.paragraph]
             if not cue.spans or claim.labels["attribution"].value != attributed:
                 continue
-            verbs = [t for t in para.doc if t.pos_ == "VERB" and any(s.start <= para.span.start + t.idx < s.end for s in cue.spans)]
+            verbs = [
+                t
+                for t in para.doc
+                if t.pos_ == "VERB" and any(s.start <= para.span.start + t.idx < s.end for s in cue.spans)
+            ]
             if not verbs or verbs[0].dep_ == "ROOT" and any(c.dep_ == "ccomp" for c in verbs[0].children):
                 continue
             lemma = verbs[0].lemma_.lower()

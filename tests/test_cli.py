@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+
 from claimkit.annotate.output import FORMAT, FORMAT_VERSION, from_dict
 from claimkit.annotate.schema import default_schema
-
 from tests.paths import REPO
 
 SAMPLE = REPO / "data" / "samples" / "harbor-bridge-2025-03-14.txt"

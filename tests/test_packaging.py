@@ -49,5 +49,7 @@ def test_packaging_wheel_installs_one_namespace_and_finds_its_data(tmp_path):
     module, where, n_fields, lexicon_ok = done.stdout.decode().split()
     assert module.startswith(site) and where == f"{site}/claimkit/data"
     assert int(n_fields) >= 7 and lexicon_ok == "True"
-    failed = subprocess.run([str(python), "-c", "import models"], capture_output=True, cwd=tmp_path, env=clean_env, timeout=60)
+    failed = subprocess.run(
+        [str(python), "-c", "import models"], capture_output=True, cwd=tmp_path, env=clean_env, timeout=60
+    )
     assert failed.returncode != 0 and b"No module named 'models'" in failed.stderr

@@ -66,7 +66,9 @@ class BratDocument:
     def attribution_content_chars(self) -> tuple[frozenset[int], ...]:
         """Non-space content positions of each attribution relation, in ``attributions`` order."""
         text = self.article.text
-        return tuple(frozenset(nonspace_positions(text, (s for c in a.contents for s in c.spans))) for a in self.attributions)
+        return tuple(
+            frozenset(nonspace_positions(text, (s for c in a.contents for s in c.spans))) for a in self.attributions
+        )
 
 
 def parse_ann(ann_text: str, text: str, origin: str = "<ann>") -> tuple[dict[str, Entity], tuple[Attribution, ...]]:
@@ -122,7 +124,9 @@ def read_metadata(corpus_dir: Path) -> dict[str, dict[str, str]]:
         return {row["filename"]: row for row in csv.DictReader(fh, delimiter="\t")}
 
 
-def read_brat_corpus(corpus_dir: str | Path, split: str | None = None, *, all_annotators: bool = False) -> Iterator[BratDocument]:
+def read_brat_corpus(
+    corpus_dir: str | Path, split: str | None = None, *, all_annotators: bool = False
+) -> Iterator[BratDocument]:
     """Yield the documents of a BRAT corpus laid out as PolNeAR: ``<split>/text/NAME.txt`` and
     ``<split>/attributions/NAME_ANNOTATOR.ann``.
 
@@ -148,7 +152,11 @@ def read_brat_corpus(corpus_dir: str | Path, split: str | None = None, *, all_an
         if not files:
             continue
         text = decode_text(txt.read_bytes(), str(txt))
-        meta = {k: v for k, v in metadata.get(txt.stem, {}).items() if k in ("publisher", "publication_date", "author", "title")}
+        meta = {
+            k: v
+            for k, v in metadata.get(txt.stem, {}).items()
+            if k in ("publisher", "publication_date", "author", "title")
+        }
         article = Article(id=txt.stem, text=text, metadata=meta)
         for ann in files if all_annotators else files[:1]:
             entities, attributions = parse_ann(ann.read_text(encoding="utf-8"), text, origin=str(ann))
@@ -179,7 +187,10 @@ def gold_labels(doc: BratDocument, claim_spans: Sequence[Span], schema: Schema |
     labels: dict[str, Label] = {"attribution": Label(attributed if is_attributed else asserted, 1.0)}
     best: Attribution | None = None
     if is_attributed:
-        overlaps = [(len(claim_chars & chars), a) for chars, a in zip(doc.attribution_content_chars, doc.attributions, strict=True)]
+        overlaps = [
+            (len(claim_chars & chars), a)
+            for chars, a in zip(doc.attribution_content_chars, doc.attributions, strict=True)
+        ]
         overlap, candidate = max(overlaps, key=lambda pair: pair[0], default=(0, None))
         best = candidate if overlap > 0 else None
     for name, entity in (("source", best.source if best else None), ("cue", best.cue if best else None)):

@@ -25,8 +25,9 @@ from claimkit.annotate.splitter import Granularity, split_and_label, split_parse
 from claimkit.annotate.types import SplitArticle
 
 if TYPE_CHECKING:
-    from claimkit.annotate.sourcing import RulePredictor
     from spacy.language import Language
+
+    from claimkit.annotate.sourcing import RulePredictor
 
 CACHE_FORMAT = 1
 DEFAULT_CACHE_DIR = Path("runs/cache")

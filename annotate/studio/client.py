@@ -133,7 +133,11 @@ class Studio:
         return str(self.call(self.client.users.whoami).email)
 
     def find_project(self, title: str) -> Any | None:
-        matches = [p for p in self.call(lambda: list(self.client.projects.list(title=title, page_size=100))) if p.title == title]
+        matches = [
+            p
+            for p in self.call(lambda: list(self.client.projects.list(title=title, page_size=100)))
+            if p.title == title
+        ]
         if len(matches) > 1:
             ids = ", ".join(str(p.id) for p in matches)
             raise StudioError(f"several Label Studio projects are named {title!r} (ids {ids}); rename all but one")
@@ -142,7 +146,9 @@ class Studio:
     def project(self, title: str) -> Any:
         found = self.find_project(title)
         if found is None:
-            raise StudioError(f"no Label Studio project named {title!r} at {self.conn.url}; push claims to it first (`claimkit push ... --project {title!r}`)")
+            raise StudioError(
+                f"no Label Studio project named {title!r} at {self.conn.url}; push claims to it first (`claimkit push ... --project {title!r}`)"
+            )
         return found
 
     def ensure_project(self, title: str, schema: Schema) -> tuple[Any, bool]:
@@ -184,7 +190,9 @@ class Studio:
         for task in self.call(list, pages):
             claim_id = (task.data or {}).get("claim_id")
             if claim_id:
-                out[str(claim_id)].append((int(task.id), int(task.total_annotations or 0) + int(task.cancelled_annotations or 0)))
+                out[str(claim_id)].append(
+                    (int(task.id), int(task.total_annotations or 0) + int(task.cancelled_annotations or 0))
+                )
         return dict(out)
 
     def task_count(self, project_id: int) -> int:

@@ -45,7 +45,7 @@ class ParagraphView:
         nodes: list[TextNode] = []
         cuts = sorted({0, len(self.text), *(x for m in self.marks for x in (m.start, m.end))})
         counts = {"text": 0, "mark": 0}
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             marked = any(m.start <= a and b <= m.end for m in self.marks)
             kind = "mark" if marked else "text"
             counts[kind] += 1
@@ -93,7 +93,9 @@ class ParagraphView:
         try:
             first, last = by_path[value["start"]], by_path[value["end"]]
         except KeyError:
-            raise ValueError(f"region path {value.get('start')!r}..{value.get('end')!r} is not in the paragraph") from None
+            raise ValueError(
+                f"region path {value.get('start')!r}..{value.get('end')!r} is not in the paragraph"
+            ) from None
         return Span(
             first.start + _code_points_in(self.text[first.start : first.end], int(value["startOffset"])),
             last.start + _code_points_in(self.text[last.start : last.end], int(value["endOffset"])),

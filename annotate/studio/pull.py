@@ -38,7 +38,11 @@ def pull(conn: Connection, project: str, schema: Schema, studio: Studio | None =
     studio = studio or connect(conn)
     proj = studio.project(project)
     exports = studio.client.projects.exports
-    options = {"predictions": {"only_id": True}, "drafts": {"only_id": True}, "annotations__completed_by": {"only_id": True}}
+    options = {
+        "predictions": {"only_id": True},
+        "drafts": {"only_id": True},
+        "annotations__completed_by": {"only_id": True},
+    }
     snapshot = studio.call(exports.create, proj.id, title="claimkit pull", serialization_options=options,
                            task_filter_options={"only_with_annotations": False})  # fmt: skip
     try:
@@ -141,4 +145,6 @@ def records_from_export(
                     regions=regions,
                 )
             )
-    return PullResult(project_id, project_title, tuple(records), tuple(unannotated), tuple(skipped), foreign, mismatches)
+    return PullResult(
+        project_id, project_title, tuple(records), tuple(unannotated), tuple(skipped), foreign, mismatches
+    )

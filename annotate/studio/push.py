@@ -29,7 +29,6 @@ DEFAULT_BATCH_SIZE = 500
 a small window in which a killed push can leave a committed-but-unacknowledged batch."""
 
 
-
 @dataclass(frozen=True)
 class PushReport:
     """What a push did. ``tasks_existing`` and ``predictions_existing`` count what a re-run skipped."""

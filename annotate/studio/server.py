@@ -97,7 +97,9 @@ def read_state(home: Path | None = None) -> ServerState | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError) as exc:
-        raise StudioError(f"{path}: unreadable ({exc.__class__.__name__}); delete it and run `claimkit studio start`") from None
+        raise StudioError(
+            f"{path}: unreadable ({exc.__class__.__name__}); delete it and run `claimkit studio start`"
+        ) from None
 
 
 def write_state(home: Path, state: ServerState) -> None:

@@ -66,7 +66,9 @@ class Results:
     score: float | None
 
 
-def label_results(labels: Mapping[str, Label], data: Mapping[str, Any], schema: Schema, *, with_scores: bool) -> Results:
+def label_results(
+    labels: Mapping[str, Label], data: Mapping[str, Any], schema: Schema, *, with_scores: bool
+) -> Results:
     """Label Studio ``result`` items for a claim's labels (a prediction, or an imported annotation).
 
     Spans outside the task's paragraph cannot be shown there and are dropped (and counted); per-region
@@ -150,7 +152,9 @@ class ResultChecker:
         self.interface = interface
         self._valid: set[tuple[Any, ...]] = set()
 
-    def check(self, result: Sequence[Mapping[str, Any]], data: Mapping[str, Any], what: str, score: float | None = None) -> None:
+    def check(
+        self, result: Sequence[Mapping[str, Any]], data: Mapping[str, Any], what: str, score: float | None = None
+    ) -> None:
         errors: list[str] = []
         if score is not None and not 0.0 <= score <= 1.0:
             errors.append(f"score {score} is outside [0, 1]")
@@ -167,9 +171,13 @@ class ResultChecker:
             if "globalOffsets" in value:
                 span = view.span_of(value)
                 if span.end > len(view.text) or view.text[span.start : span.end] != value.get("text"):
-                    errors.append(f"region {item.get('id')} at {span.start}-{span.end} does not match the paragraph text")
+                    errors.append(
+                        f"region {item.get('id')} at {span.start}-{span.end} does not match the paragraph text"
+                    )
         if errors:
-            raise StudioError(f"{what} for claim {data['claim_id']} does not fit the labeling config: {'; '.join(errors)}")
+            raise StudioError(
+                f"{what} for claim {data['claim_id']} does not fit the labeling config: {'; '.join(errors)}"
+            )
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,17 @@ if TYPE_CHECKING:
 
 studio_app = typer.Typer(help="Run a local Label Studio server for annotators.", no_args_is_help=True)
 
-Url = Annotated[str | None, typer.Option("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL, then `claimkit studio start`'s server).")]
+Url = Annotated[
+    str | None,
+    typer.Option("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL, then `claimkit studio start`'s server)."),
+]
 ApiKey = Annotated[
     str | None,
-    typer.Option("--api-key", help="Legacy token or personal access token (default: $LABEL_STUDIO_API_KEY, then the local server's).", show_default=False),
+    typer.Option(
+        "--api-key",
+        help="Legacy token or personal access token (default: $LABEL_STUDIO_API_KEY, then the local server's).",
+        show_default=False,
+    ),
 ]
 Project = Annotated[str, typer.Option("--project", "-p", help="Label Studio project title (created when missing).")]
 SpacyModel = Annotated[str, typer.Option("--spacy-model", help="spaCy pipeline name or path (needs a parser).")]
@@ -36,7 +43,9 @@ def _say(message: str) -> None:
 
 @studio_app.command("start")
 def start(
-    port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1 (default: the last one, else a free one).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port on 127.0.0.1 (default: the last one, else a free one).")
+    ] = None,
 ) -> None:
     """Start the local Label Studio server (first start: database, admin user and API token; ~1 min)."""
     from claimkit.annotate.studio.server import read_state, studio_home
@@ -98,7 +107,9 @@ class ImportAs(str, Enum):
 def push(
     articles: Annotated[list[str], typer.Argument(help="Article files (.txt, .jsonl), directories, or - for stdin.")],
     project: Project,
-    predictor: Annotated[str, typer.Option(help="'rules', a model directory from `claimkit train`, or 'none'.")] = "rules",
+    predictor: Annotated[
+        str, typer.Option(help="'rules', a model directory from `claimkit train`, or 'none'.")
+    ] = "rules",
     url: Url = None,
     api_key: ApiKey = None,
     batch_size: BatchSize = 500,
@@ -142,7 +153,10 @@ def _report_push(project: str, r: PushReport, version: str | None) -> None:
 
 def pull(
     project: Project,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for annotations.parquet/.csv, dataset/, README.md, summary.json.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for annotations.parquet/.csv, dataset/, README.md, summary.json."),
+    ],
     seed: Annotated[int, typer.Option(help="Seed of the train/validation/test split by article.")] = 13,
     url: Url = None,
     api_key: ApiKey = None,
@@ -160,7 +174,9 @@ def pull(
     result = pull_records(resolve_connection(url, api_key), project, schema)
     files = write_pull(result, schema, out, seed=seed)
     _say(f"claimkit: {files.rows} annotations (claim x annotator) from project {project!r} written to {out}")
-    _say(f"claimkit: {files.unannotated} tasks not annotated yet, {files.skipped} skipped; claim ids in {files.summary}")
+    _say(
+        f"claimkit: {files.unannotated} tasks not annotated yet, {files.skipped} skipped; claim ids in {files.summary}"
+    )
     if result.offset_mismatches:
         _say(f"claimkit: warning: {result.offset_mismatches} regions' text differs from the paragraph at their offsets")
     if result.foreign_tasks:
@@ -169,10 +185,16 @@ def pull(
 
 
 def import_brat(
-    corpus: Annotated[Path, typer.Argument(help="BRAT corpus folder (PolNeAR layout: <split>/text, <split>/attributions).")],
+    corpus: Annotated[
+        Path, typer.Argument(help="BRAT corpus folder (PolNeAR layout: <split>/text, <split>/attributions).")
+    ],
     project: Project,
-    as_: Annotated[ImportAs, typer.Option("--as", help="Gold labels as annotations (training data) or predictions (for review).")] = ImportAs.predictions,
-    split: Annotated[str | None, typer.Option(help="Split folder inside the corpus (e.g. dev); default: the corpus folder itself.")] = None,
+    as_: Annotated[
+        ImportAs, typer.Option("--as", help="Gold labels as annotations (training data) or predictions (for review).")
+    ] = ImportAs.predictions,
+    split: Annotated[
+        str | None, typer.Option(help="Split folder inside the corpus (e.g. dev); default: the corpus folder itself.")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="Import the first N articles only.", min=1)] = None,
     url: Url = None,
     api_key: ApiKey = None,

@@ -37,7 +37,11 @@ def compare_with_baselines(config: TrainConfig, model_dir: Path) -> dict[str, An
         "split": config.eval_split,
         "claims": report["corpus"]["claims"],
         "systems": {
-            name: {"claim_macro_f1": s["claim_macro_f1"], "char_f1": s["char_f1"], "content_char_f1": s["content_char_f1"]}
+            name: {
+                "claim_macro_f1": s["claim_macro_f1"],
+                "char_f1": s["char_f1"],
+                "content_char_f1": s["content_char_f1"],
+            }
             for name, s in report["systems"].items()
         },
     }

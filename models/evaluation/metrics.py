@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 from claimkit.annotate.corpora.brat import nonspace_positions
 from claimkit.annotate.types import Label, Span, merge_spans
 

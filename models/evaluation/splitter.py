@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
 from claimkit.annotate.corpora.propsegment import read_propsegment, spans_to_tokens
 from claimkit.annotate.errors import CorpusError
 from claimkit.annotate.types import Article
 
 if TYPE_CHECKING:
-    from claimkit.annotate.splitter import Granularity
     from spacy.language import Language
+
+    from claimkit.annotate.splitter import Granularity
 
 THRESHOLDS: dict[str, float] = {"jaccard_0.8": 0.8, "exact": 1.0, "jaccard_0.5": 0.5}
 PRIMARY_METRIC = "jaccard_0.8"
@@ -48,7 +50,9 @@ def matched_pairs(predicted: Sequence[frozenset[int]], gold: Sequence[frozenset[
     return int(hit[rows, cols].sum())
 
 
-def score_segmentations(pairs: Sequence[tuple[Sequence[frozenset[int]], Sequence[frozenset[int]]]]) -> dict[str, dict[str, float]]:
+def score_segmentations(
+    pairs: Sequence[tuple[Sequence[frozenset[int]], Sequence[frozenset[int]]]],
+) -> dict[str, dict[str, float]]:
     """PropSegmEnt's metric over ``(predicted, gold)`` proposition lists, one pair per sentence."""
     results: dict[str, dict[str, float]] = {}
     for name, threshold in THRESHOLDS.items():
@@ -120,6 +124,9 @@ def split_report_markdown(report: dict[str, Any]) -> str:
     for system, scores in report["systems"].items():
         for name, s in scores.items():
             lines.append(f"| {system} | {name} | {s['precision']:.1f} | {s['recall']:.1f} | {s['f1']:.1f} |")
-    lines += ["", "Reference points (corpus README): whole sentence 15.5; spaCy clause rules 26–34; "
-              "another rater vs the reference 57.2; T5-Large (paper) 53.6 — all F1 at Jaccard >= 0.8."]
+    lines += [
+        "",
+        "Reference points (corpus README): whole sentence 15.5; spaCy clause rules 26–34; "
+        "another rater vs the reference 57.2; T5-Large (paper) 53.6 — all F1 at Jaccard >= 0.8.",
+    ]
     return "\n".join(lines) + "\n"

@@ -348,7 +348,9 @@ def build_claims_dataset(
             labels.append(None if label is None or label.value is None else str(label.value))
         rows[assignment[item.article.id]].extend(article_pairs(item, labels, config, annotator=_annotator(item)))
     if not any(rows.values()):
-        raise InputError("no claim carries an attribution label; annotate some claims in Label Studio and pull them first")
+        raise InputError(
+            "no claim carries an attribution label; annotate some claims in Label Studio and pull them first"
+        )
     return _dataset_dict(rows, schema)
 
 
@@ -368,7 +370,9 @@ def read_labelled_claims(path: str | Path) -> list[SplitArticle]:
         return list(read_jsonl(fh, origin=str(path)))
 
 
-def read_articles(paths: Sequence[str | Path], nlp: Language, granularity: Granularity = "clause") -> list[SplitArticle]:
+def read_articles(
+    paths: Sequence[str | Path], nlp: Language, granularity: Granularity = "clause"
+) -> list[SplitArticle]:
     """The split articles a pull refers to: a ``claimkit split`` JSONL as written (its claims and
     sentences as pushed), or article files split again with the project's splitter."""
     from claimkit.annotate.load import load_articles
@@ -400,6 +404,7 @@ def read_pull_output(
     article split (``annotate.annotations.article_splits``).
     """
     import pandas as pd
+
     from claimkit.annotate.annotations import article_splits
 
     schema = schema or default_schema()
@@ -407,9 +412,20 @@ def read_pull_output(
     if not path.is_file():
         raise InputError(f"{pull_dir}: no annotations.parquet; run `claimkit pull --out {pull_dir}` first")
     frame = pd.read_parquet(path)
-    missing = {"article_id", "claim_id", "claim_text", "claim_spans", "sentence", "paragraph", "attribution", "not_a_claim"} - set(frame.columns)
+    missing = {
+        "article_id",
+        "claim_id",
+        "claim_text",
+        "claim_spans",
+        "sentence",
+        "paragraph",
+        "attribution",
+        "not_a_claim",
+    } - set(frame.columns)
     if missing:
-        raise InputError(f"{path}: not a claimkit pull table (missing columns {sorted(missing)}); pull again with this claimkit")
+        raise InputError(
+            f"{path}: not a claimkit pull table (missing columns {sorted(missing)}); pull again with this claimkit"
+        )
     by_article = {item.article.id: item for item in articles}
     counts = {"claims": 0, "ties": 0, "not_a_claim": 0, "unanswered": 0, "unknown_article": 0}
     labelled: dict[str, list[Claim]] = {}
@@ -418,7 +434,11 @@ def read_pull_output(
         if first["article_id"] not in by_article:
             counts["unknown_article"] += 1
             continue
-        answers = [str(v) for v, bad in zip(rows["attribution"], rows["not_a_claim"], strict=True) if not bad and not pd.isna(v)]
+        answers = [
+            str(v)
+            for v, bad in zip(rows["attribution"], rows["not_a_claim"], strict=True)
+            if not bad and not pd.isna(v)
+        ]
         if rows["not_a_claim"].astype(bool).sum() * 2 > len(rows):
             counts["not_a_claim"] += 1
             continue
@@ -433,15 +453,25 @@ def read_pull_output(
         schema["attribution"].check_value(value)
         spans = tuple(Span(int(a), int(b)) for a, b in first["claim_spans"])
         labelled.setdefault(str(first["article_id"]), []).append(
-            Claim(str(claim_id), str(first["article_id"]), str(first["claim_text"]), spans, int(first["sentence"]),
-                  int(first["paragraph"]), {"attribution": Label(value, answers.count(value) / len(answers))})
+            Claim(
+                str(claim_id),
+                str(first["article_id"]),
+                str(first["claim_text"]),
+                spans,
+                int(first["sentence"]),
+                int(first["paragraph"]),
+                {"attribution": Label(value, answers.count(value) / len(answers))},
+            )
         )
         counts["claims"] += 1
     if not labelled:
         raise InputError(
             f"{pull_dir}: no usable attribution answer for the given articles ({counts}); check that the articles are those pushed"
         )
-    items = [by_article[a].with_claims(sorted(claims, key=lambda c: (c.spans, c.id))) for a, claims in sorted(labelled.items())]
+    items = [
+        by_article[a].with_claims(sorted(claims, key=lambda c: (c.spans, c.id)))
+        for a, claims in sorted(labelled.items())
+    ]
     return items, counts, article_splits(frame)
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
 from claimkit.annotate.errors import ModelError
 from claimkit.models.nli.data import WindowConfig
 
@@ -91,7 +92,9 @@ class NLIMeta:
         if raw.get("format") != META_FORMAT:
             raise ModelError(f"{origin}: not a claimkit NLI model description; retrain with `claimkit train`")
         if int(raw.get("format_version", 0)) > META_FORMAT_VERSION:
-            raise ModelError(f"{origin}: written by a newer claimkit (format {raw['format_version']}); upgrade claimkit")
+            raise ModelError(
+                f"{origin}: written by a newer claimkit (format {raw['format_version']}); upgrade claimkit"
+            )
         try:
             return cls(
                 labels=tuple(raw["labels"]),
@@ -107,7 +110,9 @@ class NLIMeta:
                 extra=dict(raw.get("extra", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"{origin}: malformed model description ({exc!r}); retrain with `claimkit train`") from None
+            raise ModelError(
+                f"{origin}: malformed model description ({exc!r}); retrain with `claimkit train`"
+            ) from None
 
     def save(self, model_dir: str | Path) -> None:
         path = Path(model_dir) / META_FILE
@@ -147,7 +152,9 @@ def load_tokenizer(name_or_path: str) -> PreTrainedTokenizerBase:
     except (OSError, ValueError) as exc:
         raise ModelError(f"{name_or_path}: cannot load a tokenizer ({exc}); pass a local checkpoint folder") from None
     if not tokenizer.is_fast:
-        raise ModelError(f"{name_or_path}: its tokenizer has no fast (Rust) version; claim masks need character offsets")
+        raise ModelError(
+            f"{name_or_path}: its tokenizer has no fast (Rust) version; claim masks need character offsets"
+        )
     return tokenizer
 
 
@@ -216,7 +223,9 @@ def encode_windows(
     contents = content_spans if content_spans is not None else [None] * len(premises)
     return [
         _fit(ids, offsets, spans, max_length, cls_id, sep_id, content)
-        for ids, offsets, spans, content in zip(enc["input_ids"], enc["offset_mapping"], claim_spans, contents, strict=True)
+        for ids, offsets, spans, content in zip(
+            enc["input_ids"], enc["offset_mapping"], claim_spans, contents, strict=True
+        )
     ]
 
 
@@ -272,7 +281,9 @@ def _special_ids(tokenizer: PreTrainedTokenizerBase) -> tuple[int, int]:
     """Start and end token ids as the tokenizer frames a single sequence ([CLS]/[SEP], <s>/</s>)."""
     ids = tokenizer("", add_special_tokens=True)["input_ids"]
     if len(ids) != 2:
-        raise ModelError(f"{tokenizer.name_or_path}: the tokenizer does not frame a text with one start and one end token")
+        raise ModelError(
+            f"{tokenizer.name_or_path}: the tokenizer does not frame a text with one start and one end token"
+        )
     return ids[0], ids[1]
 
 
@@ -387,11 +398,16 @@ class ClaimScorer:
             for batch in self.batches(encoded):
                 features = [{"input_ids": encoded[i].input_ids, "claim_tokens": encoded[i].claim_tokens} for i in batch]
                 inputs = self.collator(features)
-                token_logits = self.model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).logits.float()
+                token_logits = self.model(
+                    input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]
+                ).logits.float()
                 pooled = claim_logits(token_logits, inputs["claim_mask"]).numpy()
                 tokens = token_logits.numpy()
                 for row, i in enumerate(batch):
-                    out[i] = (pooled[row, : len(encoded[i].claim_tokens)].copy(), tokens[row, : len(encoded[i].input_ids)].copy())
+                    out[i] = (
+                        pooled[row, : len(encoded[i].claim_tokens)].copy(),
+                        tokens[row, : len(encoded[i].input_ids)].copy(),
+                    )
         return out  # type: ignore[return-value]
 
     def logits(self, encoded: Sequence[EncodedWindow]) -> list[np.ndarray]:

@@ -15,9 +15,10 @@ from string import Template
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datasets import DatasetDict
+
     from claimkit.models.nli.model import NLIMeta
     from claimkit.models.nli.train import TrainConfig
-    from datasets import DatasetDict
 
 TEMPLATE = Path(__file__).with_name("model_card_template.md")
 VERSIONED_PACKAGES = ("claimkit", "torch", "transformers", "datasets", "accelerate", "spacy", "scikit-learn")
@@ -43,7 +44,12 @@ class ModelCard:
 
     @classmethod
     def from_run(
-        cls, config: TrainConfig, meta: NLIMeta, metrics: dict[str, Any], pairs: DatasetDict, comparison: dict[str, Any] | None
+        cls,
+        config: TrainConfig,
+        meta: NLIMeta,
+        metrics: dict[str, Any],
+        pairs: DatasetDict,
+        comparison: dict[str, Any] | None,
     ) -> ModelCard:
         splits = {}
         for name, ds in pairs.items():
@@ -99,7 +105,8 @@ class ModelCard:
             comparison_table=_comparison_table(self.comparison),
             calibration=_calibration(self.metrics),
             precision=_precision(self.metrics),
-            hyperparameters="\n".join(f"- `{k}`: `{v}`" for k, v in sorted(self.hyperparameters.items())) or "- (all defaults)",
+            hyperparameters="\n".join(f"- `{k}`: `{v}`" for k, v in sorted(self.hyperparameters.items()))
+            or "- (all defaults)",
             versions=", ".join(f"{k} {v}" for k, v in self.versions.items()),
         )
 
@@ -113,13 +120,18 @@ def _fmt(value: Any) -> str:
 def _splits_table(splits: dict[str, dict[str, int]], labels: tuple[str, ...]) -> str:
     head = "| split | articles | claims | " + " | ".join(labels) + " |"
     rule = "|---|---:|---:|" + "---:|" * len(labels)
-    rows = [f"| {name} | {s['articles']} | {s['claims']} | " + " | ".join(str(s.get(v, 0)) for v in labels) + " |" for name, s in splits.items()]
+    rows = [
+        f"| {name} | {s['articles']} | {s['claims']} | " + " | ".join(str(s.get(v, 0)) for v in labels) + " |"
+        for name, s in splits.items()
+    ]
     return "\n".join([head, rule, *rows])
 
 
 def _metrics_table(metrics: dict[str, Any]) -> str:
     rows = ["| split | claim macro-F1 | accuracy | claims |", "|---|---:|---:|---:|"]
-    for prefix in sorted({k.split("_", 1)[0] for k in metrics if k.endswith("_macro_f1") and not k.startswith(("train", "calibration"))}):
+    for prefix in sorted(
+        {k.split("_", 1)[0] for k in metrics if k.endswith("_macro_f1") and not k.startswith(("train", "calibration"))}
+    ):
         rows.append(
             f"| {prefix if prefix != 'eval' else 'validation'} | {_fmt(metrics.get(f'{prefix}_macro_f1'))} | "
             f"{_fmt(metrics.get(f'{prefix}_accuracy'))} | {_fmt(int(metrics.get(f'{prefix}_claims', 0)))} |"
@@ -127,8 +139,10 @@ def _metrics_table(metrics: dict[str, Any]) -> str:
     runtime = metrics.get("train_runtime")
     if runtime is not None:
         rows.append("")
-        rows.append(f"Training: {runtime / 60:.1f} min for {metrics.get('train_claims', '?')} claims in {metrics.get('train_premises', '?')} premises "
-                    f"({_fmt(metrics.get('epoch'))} epochs).")
+        rows.append(
+            f"Training: {runtime / 60:.1f} min for {metrics.get('train_claims', '?')} claims in {metrics.get('train_premises', '?')} premises "
+            f"({_fmt(metrics.get('epoch'))} epochs)."
+        )
     return "\n".join(rows)
 
 

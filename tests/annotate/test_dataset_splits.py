@@ -1,6 +1,7 @@
-from claimkit.annotate.dataset_splits import split_by_article
 from hypothesis import given
 from hypothesis import strategies as st
+
+from claimkit.annotate.dataset_splits import split_by_article
 
 
 @given(st.sets(st.text(min_size=1, max_size=8), min_size=0, max_size=60), st.integers(0, 1000))

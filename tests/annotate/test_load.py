@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from claimkit.annotate.errors import InputError
 from claimkit.annotate.load import MAX_ARTICLE_CHARS, article_from_text, load_articles
 
@@ -12,7 +13,10 @@ def test_load_header_and_title_are_metadata_not_text_changes():
     article = article_from_text(text, "a")
     assert article.text == text, "offsets must refer to the text exactly as read"
     assert article.metadata == {"date": "2021-11-04", "title": "Harbor Bridge closure extended"}
-    assert [text[s.start : s.end].strip() for s in article.excluded] == ["date 2021-11-04", "Harbor Bridge closure extended"]
+    assert [text[s.start : s.end].strip() for s in article.excluded] == [
+        "date 2021-11-04",
+        "Harbor Bridge closure extended",
+    ]
 
 
 def test_load_one_sentence_lede_is_not_taken_for_a_title():

@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+
 from claimkit.annotate.errors import InputError
 from claimkit.annotate.output import csv_columns, from_dict, read_jsonl, to_dict, write_jsonl
 from claimkit.annotate.schema import default_schema
@@ -14,7 +15,12 @@ def make_item():
     text = "NSO has said its tool cannot target U.S. numbers."
     spans = (Span(13, 48),)
     claim = Claim(
-        Claim.make_id("a", spans), "a", "Its tool cannot target U.S. numbers", spans, 0, 0,
+        Claim.make_id("a", spans),
+        "a",
+        "Its tool cannot target U.S. numbers",
+        spans,
+        0,
+        0,
         {"attribution": Label("attributed", 0.92), "source": Label("NSO", 0.8, (Span(0, 3),))},
     )
     return SplitArticle(Article("a", text, {"date": "2021-11-04"}), (Span(0, 49),), (Span(0, 49),), (0,), (claim,))

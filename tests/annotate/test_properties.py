@@ -1,20 +1,51 @@
 """Properties that must hold for ANY input text: spans inside the text, claims inside one sentence."""
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from claimkit.annotate.errors import InputError
 from claimkit.annotate.load import article_from_text
 from claimkit.annotate.nlp import load_nlp
 from claimkit.annotate.sourcing import RulePredictor
 from claimkit.annotate.splitter import split_and_label
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 NLP = load_nlp()
 RULES = RulePredictor(NLP)
 
 news_like = st.lists(
     st.sampled_from(
-        ["The", "council", "said", "that", "“", "”", '"', "’", "‘", "''", ",", ".", "and", "which", "reportedly",
-         "according", "to", "X", "denied", "\n", "\n\n", "(", ")", "?", "—", "it", "is", "said", "probably", " "]
+        [
+            "The",
+            "council",
+            "said",
+            "that",
+            "“",
+            "”",
+            '"',
+            "’",
+            "‘",
+            "''",
+            ",",
+            ".",
+            "and",
+            "which",
+            "reportedly",
+            "according",
+            "to",
+            "X",
+            "denied",
+            "\n",
+            "\n\n",
+            "(",
+            ")",
+            "?",
+            "—",
+            "it",
+            "is",
+            "said",
+            "probably",
+            " ",
+        ]
     ),
     min_size=1,
     max_size=40,

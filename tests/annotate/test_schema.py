@@ -1,4 +1,5 @@
 import pytest
+
 from claimkit.annotate.errors import SchemaError
 from claimkit.annotate.schema import Schema, default_schema, load_schema
 
@@ -10,7 +11,13 @@ def test_schema_bundled_loads_with_required_fields():
     assert schema["attribution"].value_names == ("asserted", "attributed")
     assert schema["source"].kind == "span"
     assert schema["source_type"].region_of == "source"
-    assert set(schema["status"].value_names) == {"undisputed", "disputed", "corroborated", "contradicted", "not_addressed"}
+    assert set(schema["status"].value_names) == {
+        "undisputed",
+        "disputed",
+        "corroborated",
+        "contradicted",
+        "not_addressed",
+    }
     assert all(f.help for f in schema.fields), "every field needs help text for annotators"
 
 

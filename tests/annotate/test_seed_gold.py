@@ -1,13 +1,12 @@
 """The seed article against its hand-checked gold (tests/fixtures/seed_gold.yaml)."""
 
-
 import pytest
 import yaml
+
 from claimkit.annotate.load import load_articles
 from claimkit.annotate.sourcing import RulePredictor
 from claimkit.annotate.splitter import split_and_label
 from claimkit.annotate.types import spans_text
-
 from tests.paths import FIXTURES
 
 GOLD = yaml.safe_load((FIXTURES / "seed_gold.yaml").read_text(encoding="utf-8"))

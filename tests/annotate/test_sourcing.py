@@ -1,6 +1,7 @@
 """Rule-based sourcing on small sentences: attribution, source, cue, quotes, hedges, dispute status."""
 
 import pytest
+
 from claimkit.annotate.frames import quoted_tokens
 from claimkit.annotate.schema import default_schema
 from claimkit.annotate.sourcing import RulePredictor
@@ -98,7 +99,9 @@ def test_sourcing_reportedly_and_said_to_attribute_without_source(nlp, rules):
 
 
 def test_sourcing_not_disputed_marks_previous_claim_undisputed(nlp, rules):
-    claims = labelled(nlp, rules, "NSO has said its tool cannot target U.S. numbers, and the department has not disputed this fact.")
+    claims = labelled(
+        nlp, rules, "NSO has said its tool cannot target U.S. numbers, and the department has not disputed this fact."
+    )
     assert [c.labels["status"].value for c in claims] == ["undisputed", "not_addressed"]
     assert claims[1].labels["attribution"].value == "asserted"
 

@@ -1,6 +1,7 @@
 """Each splitting rule on a small sentence (real spaCy parse, clause granularity unless stated)."""
 
 import pytest
+
 from claimkit.annotate.splitter import split_articles
 from claimkit.annotate.types import Article, Claim, spans_text
 
@@ -38,7 +39,10 @@ def test_split_coordinated_clauses_with_own_subjects(nlp):
 
 def test_split_coordinated_verbs_share_the_subject(nlp):
     claims = claims_of(nlp, "The council approved the budget and rejected the tax increase.")
-    assert [c.text.rstrip(".") for c in claims] == ["The council approved the budget", "The council rejected the tax increase"]
+    assert [c.text.rstrip(".") for c in claims] == [
+        "The council approved the budget",
+        "The council rejected the tax increase",
+    ]
     assert len(claims[1].spans) == 2, "the shared subject makes the second claim discontinuous"
 
 

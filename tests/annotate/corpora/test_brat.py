@@ -1,6 +1,7 @@
 """BRAT standoff reading (continuation lines, discontinuous spans) and gold labels by the 50% rule."""
 
 import pytest
+
 from claimkit.annotate.corpora.brat import gold_labels, parse_ann, read_brat_corpus
 from claimkit.annotate.errors import CorpusError
 from claimkit.annotate.types import Article, Span

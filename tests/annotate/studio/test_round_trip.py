@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from claimkit.annotate.annotations import to_dataframe
 from claimkit.annotate.errors import StudioError
 from claimkit.annotate.schema import default_schema
@@ -20,7 +21,6 @@ from claimkit.annotate.studio.pull import pull
 from claimkit.annotate.studio.push import push
 from claimkit.annotate.studio.tasks import task_data, view_of
 from claimkit.annotate.types import Span, merge_spans
-
 from tests.paths import REPO
 
 pytestmark = pytest.mark.studio
@@ -57,7 +57,13 @@ def _region(data: dict, control: str, words: str, region_id: str, **per_region: 
 
 
 def _choice(name: str, value: str) -> dict:
-    return {"from_name": name, "to_name": "paragraph", "type": "choices", "value": {"choices": [value]}, "origin": "manual"}
+    return {
+        "from_name": name,
+        "to_name": "paragraph",
+        "type": "choices",
+        "value": {"choices": [value]},
+        "origin": "manual",
+    }
 
 
 CLI = [sys.executable, "-m", "claimkit.cli"]
@@ -94,12 +100,21 @@ def test_studio_round_trip_seed_article(studio_conn, nlp, seed_path):
     ann1, ann2 = _user(studio, "ann1@claimkit.test"), _user(studio, "ann2@claimkit.test")
     d_reg, d_mex = task_data(item, regulator), task_data(item, mexico)
     answers = {
-        (regulator.id, ann1): [*_region(d_reg, "source", "the regulator", "r1", source_type="government"),
-                               *_region(d_reg, "cue", "says", "r2"), _choice("attribution", "attributed"),
-                               _choice("hedged", "no"), _choice("status", "not_addressed")],  # fmt: skip
+        (regulator.id, ann1): [
+            *_region(d_reg, "source", "the regulator", "r1", source_type="government"),
+            *_region(d_reg, "cue", "says", "r2"),
+            _choice("attribution", "attributed"),
+            _choice("hedged", "no"),
+            _choice("status", "not_addressed"),
+        ],  # fmt: skip
         (regulator.id, ann2): [_choice("attribution", "asserted")],
-        (mexico.id, ann1): [*_region(d_mex, "cue", "reportedly", "m1"), *_region(d_mex, "hedged_evidence", "reportedly", "m2"),
-                            _choice("attribution", "attributed"), _choice("hedged", "yes"), _choice("status", "undisputed")],  # fmt: skip
+        (mexico.id, ann1): [
+            *_region(d_mex, "cue", "reportedly", "m1"),
+            *_region(d_mex, "hedged_evidence", "reportedly", "m2"),
+            _choice("attribution", "attributed"),
+            _choice("hedged", "yes"),
+            _choice("status", "undisputed"),
+        ],  # fmt: skip
         (broken.id, ann2): [_choice("not_a_claim", "not_a_claim")],
     }
     for (claim_id, user), result in answers.items():
@@ -168,7 +183,9 @@ def test_studio_push_killed_midway_completes_on_rerun(studio_conn, studio_home, 
         (articles / f"seed-copy-{i:02d}.txt").write_text(text, encoding="utf-8")
     title = "killed push"
     args = ["push", str(articles), "--project", title, "--batch-size", "10"]
-    proc = subprocess.Popen([*CLI, *args], env=_cli_env(studio_home), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*CLI, *args], env=_cli_env(studio_home), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     studio = connect(studio_conn)
     deadline = time.monotonic() + 300
     killed_at = 0
@@ -197,7 +214,10 @@ def test_studio_errors_are_clear_and_fast(studio_conn, studio_home, tmp_path):
 
     cases = [
         (lambda: connect(Connection(studio_conn.url, "0" * 40)), "rejected the API key"),
-        (lambda: connect(Connection(f"http://127.0.0.1:{free_port()}", studio_conn.api_key)), "cannot reach Label Studio"),
+        (
+            lambda: connect(Connection(f"http://127.0.0.1:{free_port()}", studio_conn.api_key)),
+            "cannot reach Label Studio",
+        ),
         (lambda: pull(studio_conn, "no such project", SCHEMA), "no Label Studio project named 'no such project'"),
     ]
     for action, message in cases:
@@ -236,7 +256,6 @@ def test_studio_token_never_in_output_or_logs(studio_home, studio_state, tmp_pat
 
 def test_studio_server_lifecycle_and_scrubbed_env(studio_cache, tmp_path, monkeypatch):
     from claimkit.annotate.studio import server as studio_server
-
     from tests.studio_server_fixture import copy_home
 
     home = copy_home(studio_cache, tmp_path / "home")
@@ -301,7 +320,9 @@ def test_studio_push_without_predictor_sends_no_predictions(studio_conn, nlp, se
 def test_studio_push_refuses_a_project_claimkit_did_not_make(studio_conn, nlp, seed_path):
     items, version = _seed_items(nlp, seed_path)
     studio = connect(studio_conn)
-    config = '<View><Text name="text" value="$text"/><Choices name="x" toName="text"><Choice value="a"/></Choices></View>'
+    config = (
+        '<View><Text name="text" value="$text"/><Choices name="x" toName="text"><Choice value="a"/></Choices></View>'
+    )
     studio.client.projects.create(title="someone else's", label_config=config)
     with pytest.raises(StudioError, match="not made by claimkit"):
         push(studio_conn, "someone else's", items, SCHEMA, model_version=version)

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from claimkit.annotate.corpora.brat import BratDocument, parse_ann
 from claimkit.annotate.corpora.brat_claims import _read_cache, _write_cache, claim_sources, select_articles
 from claimkit.annotate.schema import default_schema
@@ -111,7 +112,9 @@ def test_evaluate_content_char_scores_marked_content_or_else_the_claims(evaluato
     assert claims_only["content_char"]["source"] == "claims"
     assert claims_only["content_char_f1"] == claims_only["char_f1"]
     # marking exactly "Taxes rose sharply" and "won the game tonight": 16 + 17 of 35 gold, nothing wrong
-    marked = predicted_item().with_attributed_content([span_of(TEXT, "Taxes rose sharply"), span_of(TEXT, "won the game tonight")])
+    marked = predicted_item().with_attributed_content(
+        [span_of(TEXT, "Taxes rose sharply"), span_of(TEXT, "won the game tonight")]
+    )
     report = evaluator.score([marked])
     content = report["content_char"]
     assert content["source"] == "attributed_content"

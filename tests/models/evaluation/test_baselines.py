@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+
 from claimkit.annotate.predictor import Predictor
 from claimkit.annotate.schema import default_schema
 from claimkit.annotate.types import Article, Claim, Span, SplitArticle

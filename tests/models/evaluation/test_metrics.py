@@ -1,6 +1,7 @@
 """Each attribution metric on hand-built spans and labels, with the expected numbers worked out by hand."""
 
 import pytest
+
 from claimkit.annotate.schema import default_schema
 from claimkit.annotate.types import Label, Span
 from claimkit.models.evaluation.metrics import (

@@ -1,6 +1,7 @@
 """PropSegmEnt tokens and metric on hand-worked cases, and the splitter on the real corpus."""
 
 import pytest
+
 from claimkit.annotate.corpora.propsegment import GoldSentence, spans_to_tokens, tokenize
 from claimkit.annotate.types import Span
 from claimkit.models.evaluation.splitter import jaccard, matched_pairs, score_segmentations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from claimkit.annotate.errors import InputError
 from claimkit.annotate.schema import default_schema
 from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle
@@ -42,8 +43,16 @@ def make_article(article_id: str, paragraphs: list[list[str]], labels: list[str 
             claims.append(Claim(Claim.make_id(article_id, (span,)), article_id, sent, (span,), len(sentences) - 1, p))
         para_spans.append(Span(start, len(text)))
     if labels is not None:
-        claims = [c.with_labels({"attribution": Label(v, 1.0)}) if v else c for c, v in zip(claims, labels, strict=True)]
-    return SplitArticle(Article(article_id, text, {"publisher": "test"}), tuple(para_spans), tuple(sentences), tuple(sentence_para), tuple(claims))
+        claims = [
+            c.with_labels({"attribution": Label(v, 1.0)}) if v else c for c, v in zip(claims, labels, strict=True)
+        ]
+    return SplitArticle(
+        Article(article_id, text, {"publisher": "test"}),
+        tuple(para_spans),
+        tuple(sentences),
+        tuple(sentence_para),
+        tuple(claims),
+    )
 
 
 ITEM = make_article(
@@ -99,7 +108,7 @@ def test_nli_pairs_mark_the_claim_inside_its_premise():
     for row in pairs:
         claim = next(c for c in ITEM.claims if c.id == row["claim_id"])
         start = text.index(row["premise"].replace(PARAGRAPH_MARK, "\n")[:10])
-        (s, e), = row["claim_spans"]
+        ((s, e),) = row["claim_spans"]
         assert row["premise"][s:e] == text[start + s : start + e] == claim.text
         assert row["hypothesis"] == claim.text
     unlabelled = list(article_pairs(ITEM))
@@ -110,11 +119,15 @@ def test_nli_pairs_carry_gold_content_in_premise_offsets():
     text = ITEM.article.text
     quote = text.index("Taxes")
     content = [Span(quote, text.index("”"))]
-    pairs = list(article_pairs(ITEM, [ASSERTED] * len(ITEM.claims), WindowConfig(core_chars=120, context_chars=80), content=content))
+    pairs = list(
+        article_pairs(
+            ITEM, [ASSERTED] * len(ITEM.claims), WindowConfig(core_chars=120, context_chars=80), content=content
+        )
+    )
     with_quote = [p for p in pairs if p["content_spans"]]
     assert with_quote and all(p["has_content"] for p in pairs)
     for row in with_quote:
-        (s, e), = row["content_spans"]
+        ((s, e),) = row["content_spans"]
         assert row["premise"][s:e].replace(PARAGRAPH_MARK, "\n") in text[content[0].start : content[0].end]
     assert not any(p["has_content"] for p in article_pairs(ITEM, [ASSERTED] * len(ITEM.claims)))
 

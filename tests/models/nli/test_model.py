@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from claimkit.annotate.errors import ModelError
 from claimkit.annotate.output import from_dict, to_dict
 from claimkit.annotate.schema import default_schema
@@ -32,7 +33,6 @@ from claimkit.models.nli.precision import prepare_model, resolve_precision
 from claimkit.models.nli.predictor import ModelWithRules, NLIPredictor, content_spans
 from claimkit.models.nli.train import TrainConfig, parse_args, train
 from claimkit.models.predictor_spec import load_predictor
-
 from tests.paths import REPO
 
 SCHEMA = default_schema()
@@ -75,7 +75,9 @@ def write_corpus(root: Path, split: str, n_articles: int, seed: int) -> None:
             nonlocal text, t
             if role:
                 t += 1
-                ann.append(f"T{t}\t{role} {len(text)} {len(text) + len(piece)}\t{piece}")
+                ann.append(  # noqa: B023 (called only inside this iteration)
+                    f"T{t}\t{role} {len(text)} {len(text) + len(piece)}\t{piece}"
+                )
             text += piece
 
         for p in range(5):
@@ -133,7 +135,11 @@ def tiny_base(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("tiny-bert")
     tokenizer = load_tokenizer(default_base_model())
     config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=64, num_hidden_layers=2, num_attention_heads=2, intermediate_size=128
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=128,
     )
     BertModel(config).save_pretrained(out)
     tokenizer.save_pretrained(out)
@@ -204,15 +210,21 @@ def test_nli_label_map_agrees_with_the_schema(model_dir):
 
 def test_nli_save_load_round_trip_reproduces_validation_scores(model_dir):
     """The reloaded model, tokenizer and premise recipe give the validation macro-F1 measured in training."""
-    from claimkit.models.nli.model import group_windows
     from datasets import load_from_disk
     from sklearn.metrics import f1_score
+
+    from claimkit.models.nli.model import group_windows
 
     config = json.loads((model_dir / "train_config.json").read_text())
     cache = next(Path(config["cache_dir"]).glob("nli-pairs-*"))
     groups = group_windows(load_from_disk(str(cache))["validation"])
     predictor = NLIPredictor(model_dir, precision="fp32")
-    encoded = encode_windows(predictor.tokenizer, [g["premise"] for g in groups], [g["claim_spans"] for g in groups], predictor.meta.max_length)
+    encoded = encode_windows(
+        predictor.tokenizer,
+        [g["premise"] for g in groups],
+        [g["claim_spans"] for g in groups],
+        predictor.meta.max_length,
+    )
     predicted = np.concatenate([x.argmax(-1) for x in predictor.scorer.logits(encoded)])
     gold = np.array([y for g in groups for y in g["labels"]])
     metrics = json.loads((model_dir / "metrics.json").read_text())
@@ -292,7 +304,9 @@ def test_nli_predictor_on_the_seed_article_writes_the_jsonl_format(model_dir, se
     raw = json.loads(json.dumps(to_dict(out[0]), ensure_ascii=False))
     assert raw["claims"][0]["labels"]["attribution"]["value"] in SCHEMA["attribution"].value_names
     back = from_dict(raw)
-    assert [c.labels["attribution"].value for c in back.claims] == [c.labels["attribution"].value for c in out[0].claims]
+    assert [c.labels["attribution"].value for c in back.claims] == [
+        c.labels["attribution"].value for c in out[0].claims
+    ]
     content = out[0].attributed_content
     assert content is not None and back.attributed_content == content
     text = out[0].article.text
@@ -349,7 +363,9 @@ def test_nli_only_a_model_trained_on_content_marks_it(model_dir, nlp, tmp_path):
     import shutil
 
     items = _split_text(nlp, "“Taxes are far too high,” Senator Lee said. The stadium holds forty thousand people.")
-    assert json.loads((model_dir / "claimkit_nli.json").read_text())["marks_content"] is True  # BRAT data, token loss on
+    assert (
+        json.loads((model_dir / "claimkit_nli.json").read_text())["marks_content"] is True
+    )  # BRAT data, token loss on
     assert NLIPredictor(model_dir).predict(items)[0].attributed_content is not None
     claims_only = tmp_path / "claims-only"
     shutil.copytree(model_dir, claims_only)
@@ -392,7 +408,11 @@ def test_nli_scorer_batches_are_sorted_and_deterministic(model_dir):
     from transformers import AutoModelForTokenClassification
 
     tokenizer = load_tokenizer(str(model_dir))
-    premises = ["Short one.", "A much longer premise with many more words in it than the others.", "Medium length premise here."]
+    premises = [
+        "Short one.",
+        "A much longer premise with many more words in it than the others.",
+        "Medium length premise here.",
+    ]
     spans = [[[[0, 5]]], [[[2, 10]], [[11, 20]]], [[[0, 6]]]]
     encoded = encode_windows(tokenizer, premises, spans, 64)
     model = prepare_model(AutoModelForTokenClassification.from_pretrained(model_dir), "fp32")
@@ -449,7 +469,9 @@ def test_nli_claimkit_split_with_a_model_predictor(model_dir, tmp_path):
 
     article = tmp_path / "a.txt"
     article.write_text("The council met on Tuesday.\n\n“Taxes are far too high,” the mayor said.\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["split", str(article), "--predictor", str(model_dir), "--out", str(tmp_path / "out.jsonl")])
+    result = CliRunner().invoke(
+        app, ["split", str(article), "--predictor", str(model_dir), "--out", str(tmp_path / "out.jsonl")]
+    )
     assert result.exit_code == 0, result.output
     (line,) = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     item = from_dict(json.loads(line))
