@@ -146,7 +146,7 @@ def _encoded(df: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     """
     out = df.copy()
     for f in schema.of_kind("choice"):
-        index = {v: i for i, v in enumerate(f.value_names)}
+        index = f.label2id
         if f.region_of:
             out[f.name] = [[index.get(v, -1) for v in values] for values in df[f.name]]
         else:

@@ -42,10 +42,28 @@ class Field:
     requires: tuple[tuple[str, str], ...] = ()  # (field, value) conditions under which it applies
     region_of: str | None = None  # a choice asked once per region of this span field
     evidence: str | None = None  # label of an optional evidence span for a choice (the hedge cue)
+    positive: str | None = None  # two-valued choice: the value a binary model predicts as its positive class
 
     @property
     def value_names(self) -> tuple[str, ...]:
+        """The values in schema order; a value's position is its id everywhere (``label2id``)."""
         return tuple(v.value for v in self.values)
+
+    @property
+    def label2id(self) -> dict[str, int]:
+        """Value → id, the one definition of label ids (datasets ``ClassLabel``, model ``label2id``)."""
+        return {v: i for i, v in enumerate(self.value_names)}
+
+    @property
+    def id2label(self) -> dict[int, str]:
+        return dict(enumerate(self.value_names))
+
+    @property
+    def negative(self) -> str:
+        """The other value of a two-valued field with a ``positive`` value (attribution: ``asserted``)."""
+        if self.positive is None or len(self.values) != 2:
+            raise SchemaError(f"schema field {self.name!r} is not a two-valued field with a `positive` value")
+        return next(v for v in self.value_names if v != self.positive)
 
     def check_value(self, value: object) -> None:
         """Raise ``SchemaError`` unless ``value`` is allowed for this field."""
@@ -80,6 +98,8 @@ class Schema:
                 if dep not in by_name:
                     raise SchemaError(f"field {f.name!r} requires unknown field {dep!r}")
                 by_name[dep].check_value(val)
+            if f.positive is not None and (f.kind != "choice" or len(f.values) != 2 or f.positive not in f.value_names):
+                raise SchemaError(f"field {f.name!r}: `positive` must name one value of a two-valued choice")
             if f.region_of is not None:
                 target = by_name.get(f.region_of)
                 if target is None or target.kind != "span":
@@ -149,6 +169,7 @@ def _field_from_dict(raw: dict[str, Any]) -> Field:
         requires=tuple((str(k), str(v)) for k, v in (raw.get("requires") or {}).items()),
         region_of=raw.get("region_of"),
         evidence=raw.get("evidence"),
+        positive=str(raw["positive"]) if raw.get("positive") is not None else None,
     )
 
 
@@ -162,6 +183,8 @@ def _field_to_dict(f: Field) -> dict[str, Any]:
         out["region_of"] = f.region_of
     if f.evidence:
         out["evidence"] = f.evidence
+    if f.positive:
+        out["positive"] = f.positive
     return out
 
 

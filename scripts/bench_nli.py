@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from claimkit.annotate.corpora.brat_claims import DEFAULT_CACHE_DIR
+
 
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
@@ -214,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-inference", action="store_true", help="Skip the inference speed and agreement measurements."
     )
     parser.add_argument("--report-dir", default=None, help="Also write the evaluation report (Markdown/JSON/PNG) here.")
-    parser.add_argument("--cache-dir", default="runs/cache", help="Split-claims cache shared with `claimkit eval`.")
+    parser.add_argument(
+        "--cache-dir", default=str(DEFAULT_CACHE_DIR), help="Split-claims cache shared with `claimkit eval`."
+    )
     parser.add_argument(
         "--train-speed", default=None, metavar="PAIRS_DIR", help="Also measure training speed on these saved pairs."
     )

@@ -32,7 +32,7 @@ def main() -> None:
     from claimkit.annotate.sourcing import RulePredictor
     from claimkit.annotate.splitter import split_parsed
 
-    attributed = default_schema()["attribution"].value_names[1]
+    attributed = default_schema()["attribution"].positive
     docs = list(read_brat_corpus(args.polnear, "train"))[: args.limit]
     nlp = load_nlp()
     rules = RulePredictor(nlp)

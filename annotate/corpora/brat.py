@@ -180,7 +180,7 @@ def gold_labels(doc: BratDocument, claim_spans: Sequence[Span], schema: Schema |
     (``Label(None, 1.0)`` when that relation has none, or the claim is asserted).
     """
     schema = schema or default_schema()
-    asserted, attributed = schema["attribution"].value_names
+    asserted, attributed = schema["attribution"].negative, schema["attribution"].positive
     claim_chars = nonspace_positions(doc.article.text, claim_spans)
     share = len(claim_chars & doc.content_chars) / len(claim_chars) if claim_chars else 0.0
     is_attributed = share >= GOLD_CONTENT_THRESHOLD

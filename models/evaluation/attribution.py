@@ -266,7 +266,7 @@ class AttributionEvaluator:
     def corpus_stats(self) -> dict[str, Any]:
         """Counts that do not depend on any system: articles, claims, gold share, coverage, gold entities,
         and the oracle (every claim given its gold value) as the ceiling the splitter leaves."""
-        _, attributed = self.schema["attribution"].value_names
+        attributed = self.schema["attribution"].positive
         gold_all = [g for a in self.articles for g in a.gold]
         text_cov = [coverage(a.item.article.text, (s for c in a.item.claims for s in c.spans)) for a in self.articles]
         content_cov = [
@@ -313,7 +313,7 @@ class AttributionEvaluator:
     def prediction_rows(self, labelled: Mapping[str, Sequence[SplitArticle]]) -> Iterator[dict[str, Any]]:
         """One row per claim with its gold value and every system's value and P(attributed): the raw
         material for error analysis (``predictions.jsonl``)."""
-        _, attributed = self.schema["attribution"].value_names
+        attributed = self.schema["attribution"].positive
         for i, gold in enumerate(self.articles):
             for j, claim in enumerate(gold.item.claims):
                 systems = {}
@@ -423,7 +423,7 @@ def _train_baselines(
     start = time.perf_counter()
     gold = [gold_article(d, item, schema).gold for d, item in zip(docs, items, strict=True)]
     gold_seconds = time.perf_counter() - start
-    _, attributed = schema["attribution"].value_names
+    attributed = schema["attribution"].positive
     flat = [g for labels in gold for g in labels]
     fitted: dict[str, Any] = {}
     fit_seconds: dict[str, float] = {}

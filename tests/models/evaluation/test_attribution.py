@@ -11,7 +11,7 @@ from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle
 from claimkit.models.evaluation.attribution import AttributionEvaluator, EvalConfig, EvaluationError, gold_article
 from claimkit.models.evaluation.report import render_markdown, write_report
 
-ASSERTED, ATTRIBUTED = default_schema()["attribution"].value_names
+ASSERTED, ATTRIBUTED = default_schema()["attribution"].negative, default_schema()["attribution"].positive
 
 S1 = "Taxes rose sharply, officials said."
 S2 = "The bridge is old."

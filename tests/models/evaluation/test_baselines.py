@@ -10,7 +10,7 @@ from claimkit.annotate.types import Article, Claim, Span, SplitArticle
 from claimkit.models.evaluation.baselines import CLAIM_MARKER, MajorityBaseline, TfidfLogRegBaseline, claim_example
 from claimkit.models.evaluation.metrics import p_attributed
 
-ASSERTED, ATTRIBUTED = default_schema()["attribution"].value_names
+ASSERTED, ATTRIBUTED = default_schema()["attribution"].negative, default_schema()["attribution"].positive
 
 
 def make_item(article_id: str, sentences: list[str], cuts: dict[int, list[int]] | None = None) -> SplitArticle:

@@ -20,7 +20,7 @@ from claimkit.models.evaluation.metrics import (
     unique_mentions,
 )
 
-ASSERTED, ATTRIBUTED = default_schema()["attribution"].value_names
+ASSERTED, ATTRIBUTED = default_schema()["attribution"].negative, default_schema()["attribution"].positive
 
 
 def test_metrics_counts_sum_then_divide():

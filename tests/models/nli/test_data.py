@@ -23,7 +23,7 @@ from claimkit.models.nli.data import (
     windows,
 )
 
-ASSERTED, ATTRIBUTED = default_schema()["attribution"].value_names
+ASSERTED, ATTRIBUTED = default_schema()["attribution"].negative, default_schema()["attribution"].positive
 
 
 def make_article(article_id: str, paragraphs: list[list[str]], labels: list[str | None] | None = None) -> SplitArticle:

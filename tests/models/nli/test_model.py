@@ -36,7 +36,7 @@ from claimkit.models.predictor_spec import load_predictor
 from tests.paths import REPO
 
 SCHEMA = default_schema()
-ASSERTED, ATTRIBUTED = SCHEMA["attribution"].value_names
+ASSERTED, ATTRIBUTED = SCHEMA["attribution"].negative, SCHEMA["attribution"].positive
 
 WHO = ["the mayor", "the minister", "a spokeswoman", "Senator Lee", "the company", "officials"]
 WHAT = [
