@@ -42,7 +42,7 @@ class Field:
     requires: tuple[tuple[str, str], ...] = ()  # (field, value) conditions under which it applies
     region_of: str | None = None  # a choice asked once per region of this span field
     evidence: str | None = None  # label of an optional evidence span for a choice (the hedge cue)
-    positive: str | None = None  # two-valued choice: the value a binary model predicts as its positive class
+    positive_value: str | None = None  # YAML `positive`: the value a binary model predicts as its positive class
 
     @property
     def value_names(self) -> tuple[str, ...]:
@@ -59,10 +59,15 @@ class Field:
         return dict(enumerate(self.value_names))
 
     @property
+    def positive(self) -> str:
+        """The positive class of a two-valued field (attribution: ``attributed``), named in the YAML."""
+        if self.positive_value is None:
+            raise SchemaError(f"schema field {self.name!r} names no `positive` value; add one in the schema file")
+        return self.positive_value
+
+    @property
     def negative(self) -> str:
         """The other value of a two-valued field with a ``positive`` value (attribution: ``asserted``)."""
-        if self.positive is None or len(self.values) != 2:
-            raise SchemaError(f"schema field {self.name!r} is not a two-valued field with a `positive` value")
         return next(v for v in self.value_names if v != self.positive)
 
     def check_value(self, value: object) -> None:
@@ -98,7 +103,8 @@ class Schema:
                 if dep not in by_name:
                     raise SchemaError(f"field {f.name!r} requires unknown field {dep!r}")
                 by_name[dep].check_value(val)
-            if f.positive is not None and (f.kind != "choice" or len(f.values) != 2 or f.positive not in f.value_names):
+            binary = f.kind == "choice" and len(f.values) == 2
+            if f.positive_value is not None and (not binary or f.positive_value not in f.value_names):
                 raise SchemaError(f"field {f.name!r}: `positive` must name one value of a two-valued choice")
             if f.region_of is not None:
                 target = by_name.get(f.region_of)
@@ -169,7 +175,7 @@ def _field_from_dict(raw: dict[str, Any]) -> Field:
         requires=tuple((str(k), str(v)) for k, v in (raw.get("requires") or {}).items()),
         region_of=raw.get("region_of"),
         evidence=raw.get("evidence"),
-        positive=str(raw["positive"]) if raw.get("positive") is not None else None,
+        positive_value=str(raw["positive"]) if raw.get("positive") is not None else None,
     )
 
 
@@ -183,8 +189,8 @@ def _field_to_dict(f: Field) -> dict[str, Any]:
         out["region_of"] = f.region_of
     if f.evidence:
         out["evidence"] = f.evidence
-    if f.positive:
-        out["positive"] = f.positive
+    if f.positive_value:
+        out["positive"] = f.positive_value
     return out
 
 

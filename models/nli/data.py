@@ -1,28 +1,10 @@
 """Training data for the attribution model: claims as NLI pairs, built through the project's own splitter.
 
-A pair is (premise, hypothesis, label): the hypothesis is the claim, the premise is the text around it
-(its sentence and the neighbouring sentences, because attribution often sits next door: "…," he said),
-and the label is the schema's ``attribution`` value. The claim is *marked inside* the premise by its
-character spans relative to the premise (``claim_spans``), so the model knows which words it is judging.
-
-Premises are shared. Claims are packed into *windows*: a core of consecutive claims (up to
-``WindowConfig.core_chars`` characters of text) plus up to ``context_chars`` of neighbouring text on
-each side, cut at sentence boundaries where possible. Every claim of a window gets the same premise, so
-the model encodes that premise once and scores all its claims from it (``models.nli``): that is what
-makes training on all of PolNeAR and predicting hundreds of claims a second possible on two CPU cores,
-while every claim still sees at least one neighbouring sentence. Paragraph breaks inside a premise are
-shown to the model as a pilcrow (``¶``, same length, so offsets stay valid): a quotation that runs on
-into the next paragraph is a classic attribution signal.
-
-Two sources, one row format (``pair_features``):
-
-- BRAT corpora laid out like PolNeAR (``build_brat_dataset``): gold by the >= 50% content rule
-  (``annotate.brat.gold_labels``), the same rule ``claimkit eval attribution`` scores with;
-- Label Studio annotations from ``claimkit pull`` or claims JSONL with an ``attribution`` label
-  (``build_claims_dataset``).
-
-Rows are split by article (``annotate.splits.split_by_article``) and returned as a ``DatasetDict``.
-Because the data is rebuilt from articles by ``annotate.split``, it improves whenever the splitter does.
+A pair is (premise, hypothesis, label): the claim, the text around it with the claim marked inside by
+its character spans (``claim_spans``), and the schema's ``attribution`` value. Claims are packed into
+windows that share one premise, so the encoder reads each premise once. Two sources, one row format
+(``pair_features``): BRAT corpora (``build_brat_dataset``, gold by the >= 50% content rule) and labelled
+claims or Label Studio pulls (``build_claims_dataset``). The design and its reasons: ``docs/model.md``.
 """
 
 from __future__ import annotations
@@ -388,13 +370,13 @@ def read_articles(
     from claimkit.annotate.load import load_articles
     from claimkit.annotate.output import FORMAT
 
-    paths = [Path(p) for p in paths]
-    if len(paths) == 1 and paths[0].suffix == ".jsonl" and paths[0].is_file():
-        with paths[0].open(encoding="utf-8") as fh:
+    files = [Path(p) for p in paths]
+    if len(files) == 1 and files[0].suffix == ".jsonl" and files[0].is_file():
+        with files[0].open(encoding="utf-8") as fh:
             first = fh.readline()
         if f'"{FORMAT}"' in first:
-            return read_labelled_claims(paths[0])
-    return list(split_articles(load_articles(paths), nlp, granularity))
+            return read_labelled_claims(files[0])
+    return list(split_articles(load_articles(files), nlp, granularity))
 
 
 def read_pull_output(

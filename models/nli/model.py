@@ -1,20 +1,10 @@
-"""The attribution model: a transformer encoder that reads a premise once and scores every claim marked in it.
+"""The attribution model: a token-classification encoder that reads a premise once and scores every claim in it.
 
-Shape of the model. The encoder is a plain Hugging Face *token classification* model
-(``AutoModelForTokenClassification``, two labels from the schema). A claim's logits are the mean of
-its tokens' logits; because the classification layer is linear this is exactly a linear head on the
-mean-pooled claim tokens, i.e. the claim marked inside its premise. Keeping the stock class means any
-encoder checkpoint works (``--base-model``), ``save_pretrained``/``from_pretrained`` round-trip with
-``label2id``/``id2label`` in the config, and the same weights run under Trainer, accelerate and int8.
-
-Why one pass per premise: a window of ~6 claims shares one premise (``models.nli_data``), so the
-encoder reads ~30 tokens per claim instead of ~80 for a (context, claim) pair. That alone is the
-difference between one epoch and several on PolNeAR within the training budget, and between ~200 and
-several hundred claims a second at prediction time.
-
-This module holds what training and prediction share: where the default encoder lives, the metadata
-saved beside the weights (``NLIMeta``), premise → token encoding with claim masks, the collator, and
-the claim pooling. ``models.train`` trains; ``models.nli_predictor`` predicts.
+A claim's logits are the mean of its tokens' logits (a linear head on the mean-pooled claim); keeping
+the stock ``AutoModelForTokenClassification`` means any checkpoint works and saves with its label map.
+This module holds what training and prediction share: the default encoder, the metadata saved beside
+the weights (``NLIMeta``), premise → token encoding with claim masks, the collator, claim pooling and
+the batched scorer. Why one pass per premise, and what it buys: ``docs/model.md``.
 """
 
 from __future__ import annotations
@@ -174,7 +164,8 @@ def load_encoder(name_or_path: str, labels: Sequence[str]) -> PreTrainedModel:
 
 def check_labels(model: PreTrainedModel, labels: Sequence[str], origin: str) -> None:
     """Refuse a model whose label map disagrees with the schema's attribution values."""
-    found = [model.config.id2label[i] for i in range(model.config.num_labels)]
+    id2label: dict[int, str] = dict(model.config.id2label or {})
+    found = [id2label[i] for i in range(int(model.config.num_labels or 0))]
     if found != list(labels):
         raise ModelError(
             f"{origin}: the model predicts {found}, the schema's attribution values are {list(labels)}; "
@@ -275,9 +266,9 @@ def _fit(
     token_labels = None
     if content is not None:
         middles = [(a + b) / 2 for a, b in offsets[first:last]]
-        inside = (any(s <= m < e for s, e in content) for m in middles)
+        is_content = (any(s <= m < e for s, e in content) for m in middles)
         other, content_id = content_ids
-        token_labels = [IGNORE_INDEX, *(content_id if x else other for x in inside), IGNORE_INDEX]
+        token_labels = [IGNORE_INDEX, *(content_id if x else other for x in is_content), IGNORE_INDEX]
     kept_offsets = [(0, 0), *((int(a), int(b)) for a, b in offsets[first:last]), (0, 0)]
     return EncodedWindow([cls_id, *ids[first:last], sep_id], kept, token_labels, kept_offsets)
 

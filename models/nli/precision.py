@@ -49,7 +49,7 @@ def prepare_model(model: PreTrainedModel, precision: str) -> torch.nn.Module:
         raise ModelError(f"precision {precision!r}: use one of {', '.join(PRECISIONS)} or auto")
     model = model.eval()
     if precision == "bf16":
-        return model.to(torch.bfloat16)
+        return model.to(torch.bfloat16)  # type: ignore[arg-type]  # transformers types `to` for devices only
     if precision == "int8":
         with warnings.catch_warnings():  # torch.ao's deprecation notices: the API works in the pinned torch
             warnings.simplefilter("ignore")

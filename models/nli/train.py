@@ -271,7 +271,7 @@ def parse_args(argv: list[str], prog: str = "train_nli") -> TrainConfig:
     from transformers import HfArgumentParser
 
     parser = HfArgumentParser(
-        TrainConfig, prog=prog, description="Train claimkit's attribution model (asserted vs attributed claims)."
+        TrainConfig,  # type: ignore[arg-type]  # a frozen dataclass is a DataClassType prog=prog, description="Train claimkit's attribution model (asserted vs attributed claims)."
     )
     try:
         if len(argv) == 1 and argv[0].endswith(".json"):
