@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimkit.annotate.dataset_splits import DEFAULT_FRACTIONS, split_by_article
+from claimkit.annotate.errors import InputError
+from claimkit.annotate.output import CLAIM_COLUMNS
 from claimkit.annotate.schema import Field, Schema
 from claimkit.annotate.studio.tasks import AnnotationRecord, PullResult
 
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from datasets import DatasetDict, Features
 
-CLAIM_COLUMNS = ("article_id", "claim_id", "claim_text", "claim_spans", "sentence", "paragraph")
 META_COLUMNS = ("task_id", "annotation_id", "annotator", "lead_time", "created_at", "updated_at")
 TIMESTAMP_COLUMNS = ("created_at", "updated_at")
 
@@ -220,6 +221,7 @@ def summary(result: PullResult, df: pd.DataFrame) -> dict[str, Any]:
         ],
         "foreign_tasks": result.foreign_tasks,
         "offset_mismatches": result.offset_mismatches,
+        "malformed_regions": result.malformed_regions,
     }
 
 
@@ -232,10 +234,27 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def check_out_dir(out: Path) -> None:
+    """Say in one line why ``out`` cannot be a pull's output folder (checked before a long export)."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: exists and is not a folder; give --out a folder for the pulled files")
+    existing = next((p for p in (out, *out.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise InputError(f"{out}: {existing} is a file, not a folder; give --out a folder for the pulled files")
+
+
+def _make_out_dir(out: Path) -> None:
+    check_out_dir(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot make this folder ({exc.strerror or exc.__class__.__name__})") from None
+
+
 def write_pull(result: PullResult, schema: Schema, out: Path, *, seed: int = 13) -> PullFiles:
     """Write ``annotations.parquet``, ``annotations.csv``, ``dataset/`` (``save_to_disk``), ``README.md``
     (the dataset card) and ``summary.json`` under ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
+    _make_out_dir(out)
     df = to_dataframe(result, schema)
     df["split"] = df["article_id"].map(article_splits(df, seed=seed))
     dsd = to_dataset_dict(df, schema, seed=seed)

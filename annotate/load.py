@@ -37,9 +37,31 @@ def load_articles(
     text_field: str = "text",
     title: TitleMode = "auto",
 ) -> Iterator[Article]:
-    """Yield the articles in ``paths``: ``.txt`` files, ``.jsonl`` files, directories, or ``-`` for stdin."""
+    """Yield the articles in ``paths``: ``.txt`` files, ``.jsonl`` files, directories, or ``-`` for stdin.
+
+    An article's id is its file name without the suffix (``stdin`` for ``-``), or a JSONL record's
+    ``id_field``. Ids must be unique across all of ``paths`` (claim ids are made from them): two inputs
+    that would give the same id are an ``InputError`` naming both, never a silent merge.
+    """
     if not paths:
         raise InputError("no input given: pass one or more article files, directories, or '-' for stdin")
+    first_seen: dict[str, str] = {}
+    for article, origin in _articles_with_origins(paths, id_field, text_field, title):
+        earlier = first_seen.get(article.id)
+        if earlier is not None:
+            if earlier == origin:
+                raise InputError(f"{origin}: given twice; pass each input once")
+            raise InputError(
+                f"{origin}: article id {article.id!r} is already taken by {earlier}; ids come from file names "
+                "(and JSONL id fields) and must be unique in one run: rename one, or run them separately"
+            )
+        first_seen[article.id] = origin
+        yield article
+
+
+def _articles_with_origins(
+    paths: Sequence[str | Path], id_field: str, text_field: str, title: TitleMode
+) -> Iterator[tuple[Article, str]]:
     for raw in paths:
         if str(raw) == "-":
             data = sys.stdin.buffer.read()
@@ -58,7 +80,7 @@ def load_articles(
             raise InputError(f"{path}: no such file or directory")
 
 
-def _articles_from_file(path: Path, id_field: str, text_field: str, title: TitleMode) -> Iterator[Article]:
+def _articles_from_file(path: Path, id_field: str, text_field: str, title: TitleMode) -> Iterator[tuple[Article, str]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -68,12 +90,12 @@ def _articles_from_file(path: Path, id_field: str, text_field: str, title: Title
 
 def _articles_from_bytes(
     data: bytes, origin: str, default_id: str, id_field: str, text_field: str, title: TitleMode
-) -> Iterator[Article]:
+) -> Iterator[tuple[Article, str]]:
     text = decode_text(data, origin)
     if origin.endswith(".jsonl") or (origin == "<stdin>" and text.lstrip().startswith("{")):
         yield from _articles_from_jsonl(text, origin, id_field, text_field, title)
     else:
-        yield article_from_text(text, default_id, origin=origin, title=title)
+        yield article_from_text(text, default_id, origin=origin, title=title), origin
 
 
 def decode_text(data: bytes, origin: str) -> str:
@@ -89,7 +111,9 @@ def decode_text(data: bytes, origin: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _articles_from_jsonl(text: str, origin: str, id_field: str, text_field: str, title: TitleMode) -> Iterator[Article]:
+def _articles_from_jsonl(
+    text: str, origin: str, id_field: str, text_field: str, title: TitleMode
+) -> Iterator[tuple[Article, str]]:
     seen: set[str] = set()
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -98,7 +122,9 @@ def _articles_from_jsonl(text: str, origin: str, id_field: str, text_field: str,
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg}); one JSON object per line is expected") from None
+            raise InputError(
+                f"{where}: not valid JSON ({exc.msg}: column {exc.colno}); one JSON object per line is expected"
+            ) from None
         if not isinstance(record, dict):
             raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
         if text_field not in record or not isinstance(record[text_field], str):
@@ -111,7 +137,7 @@ def _articles_from_jsonl(text: str, origin: str, id_field: str, text_field: str,
         extra = {
             k: str(v) for k, v in record.items() if k not in (id_field, text_field) and isinstance(v, str | int | float)
         }
-        yield Article(article.id, article.text, {**extra, **article.metadata}, article.excluded)
+        yield Article(article.id, article.text, {**extra, **article.metadata}, article.excluded), where
 
 
 def article_from_text(text: str, article_id: str, *, origin: str = "<text>", title: TitleMode = "auto") -> Article:

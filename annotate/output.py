@@ -31,6 +31,9 @@ from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle
 FORMAT = "claimkit.claims"
 FORMAT_VERSION = 1
 
+CLAIM_COLUMNS = ("article_id", "claim_id", "claim_text", "claim_spans", "sentence", "paragraph")
+"""The claim's own columns, the same in ``split --format csv`` and in a pull's DataFrame (one name per thing)."""
+
 
 def _spans(spans: Iterable[Span]) -> list[list[int]]:
     return [[s.start, s.end] for s in spans]
@@ -128,12 +131,13 @@ def read_jsonl(lines: Iterable[str], origin: str = "<jsonl>") -> Iterator[SplitA
             try:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{origin}:{lineno}: not valid JSON ({exc.msg})") from None
+                raise InputError(f"{origin}:{lineno}: not valid JSON ({exc.msg}: column {exc.colno})") from None
             yield from_dict(raw, f"{origin}:{lineno}")
 
 
 def csv_columns(schema: Schema) -> list[str]:
-    cols = ["article_id", "claim_id", "sentence", "paragraph", "spans", "text"]
+    """``CLAIM_COLUMNS``, then per schema field its value, ``<field>_score`` and, where it has them, ``<field>_spans``."""
+    cols = list(CLAIM_COLUMNS)
     for f in schema.fields:
         cols += [f.name, f"{f.name}_score"]
         if f.kind == "span" or f.evidence:
@@ -142,20 +146,27 @@ def csv_columns(schema: Schema) -> list[str]:
 
 
 def write_csv(items: Iterable[SplitArticle], out: TextIO, schema: Schema) -> int:
-    """One row per claim, one column per schema field (value, score, and spans where it has them)."""
+    """One row per claim, one column per schema field (value, score, and spans where it has them).
+
+    The header is written with the first article, not before: an input error raised while the first
+    articles are read leaves the output empty rather than a header alone.
+    """
     cols = csv_columns(schema)
     writer = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore")
-    writer.writeheader()
     n = 0
+    header = False
     for item in items:
+        if not header:
+            writer.writeheader()
+            header = True
         for c in item.claims:
             row: dict[str, Any] = {
                 "article_id": c.article_id,
                 "claim_id": c.id,
+                "claim_text": c.text,
+                "claim_spans": json.dumps(_spans(c.spans)),
                 "sentence": c.sentence,
                 "paragraph": c.paragraph,
-                "spans": json.dumps(_spans(c.spans)),
-                "text": c.text,
             }
             for name, label in c.labels.items():
                 row[name] = label.value
@@ -164,6 +175,8 @@ def write_csv(items: Iterable[SplitArticle], out: TextIO, schema: Schema) -> int
                     row[f"{name}_spans"] = json.dumps(_spans(label.spans))
             writer.writerow(row)
             n += 1
+    if not header:
+        writer.writeheader()
     return n
 
 

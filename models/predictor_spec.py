@@ -18,7 +18,7 @@ def load_predictor(spec: str, nlp: Language, *, precision: str = "auto") -> Pred
 
     A model predicts ``attribution`` only, so it comes paired with the rules for the other fields
     (source, cue, hedge, dispute status): Label Studio pre-annotations and ``claimkit split`` output
-    carry every schema field either way (``models.nli_predictor.ModelWithRules``). ``precision``
+    carry every schema field either way (``claimkit.models.nli.predictor.ModelWithRules``). ``precision``
     (``auto``, ``fp32``, ``bf16``, ``int8``) picks the model's arithmetic; see ``docs/model.md``.
     """
     if spec == "rules":

@@ -138,10 +138,7 @@ def read_brat_corpus(
     split_dir = root / split if split else root
     text_dir, ann_dir = split_dir / "text", split_dir / "attributions"
     if not text_dir.is_dir() or not ann_dir.is_dir():
-        raise CorpusError(
-            f"{split_dir}: expected text/ and attributions/ folders (PolNeAR layout); "
-            f"check the corpus path{' and --split' if split else ''}"
-        )
+        raise CorpusError(_layout_problem(root, split))
     metadata = read_metadata(root) or read_metadata(split_dir)
     anns: dict[str, list[Path]] = {}
     for ann in sorted(ann_dir.glob("*.ann")):
@@ -161,6 +158,34 @@ def read_brat_corpus(
         for ann in files if all_annotators else files[:1]:
             entities, attributions = parse_ann(ann.read_text(encoding="utf-8"), text, origin=str(ann))
             yield BratDocument(article, ann.stem.rpartition("_")[2], entities, attributions)
+
+
+POLNEAR_URL = "https://github.com/networkdynamics/polnear"
+
+
+def _layout_problem(root: Path, split: str | None) -> str:
+    """One line saying what is wrong with a BRAT corpus folder and how to fix it."""
+    layout = "<corpus>/<split>/text/NAME.txt and <corpus>/<split>/attributions/NAME_ANNOTATOR.ann"
+    if not root.exists():
+        return (
+            f"{root}: no such corpus folder; get PolNeAR from {POLNEAR_URL} and pass the folder holding its "
+            "train/ and dev/ split folders"
+        )
+    if not root.is_dir():
+        return f"{root}: not a folder; pass the corpus folder holding the split folders (train/, dev/)"
+    splits = sorted(p.name for p in root.iterdir() if (p / "text").is_dir() and (p / "attributions").is_dir())
+    if splits:
+        if split is None:
+            return f"{root}: holds split folders ({', '.join(splits)}); choose one with --split"
+        return f"{root}: has no split {split!r} (it has {', '.join(splits)}); pass one of those"
+    nested = sorted(
+        str(p.relative_to(root))
+        for p in root.glob("*/*")
+        if p.is_dir() and (p / "text").is_dir() and (p / "attributions").is_dir()
+    )
+    if nested:
+        return f"{root}: the splits lie one level down ({', '.join(nested)}); pass {root / nested[0].split('/')[0]}"
+    return f"{root}: not a BRAT corpus in PolNeAR's layout ({layout}); get PolNeAR from {POLNEAR_URL}"
 
 
 GOLD_CONTENT_THRESHOLD = 0.5

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 CACHE_FORMAT = 1
 DEFAULT_CACHE_DIR = Path("runs/cache")
+BRAT_SPAN_TYPES: dict[str, str] = {"source": "Source", "cue": "Cue"}
+"""Schema span field → the BRAT entity type that annotates it (PolNeAR's vocabulary)."""
 
 BRAT_MODEL_VERSION = "brat-gold"
 """``model_version`` of BRAT gold labels pushed as predictions."""

@@ -18,6 +18,8 @@ from pathlib import Path
 from claimkit.annotate.errors import CorpusError
 from claimkit.annotate.types import Span
 
+PROPSEGMENT_URL = "https://github.com/google-research-datasets/PropSegmEnt"
+
 TOKEN_RE = re.compile(r"[^\W_]+|[^\s]", re.UNICODE)
 
 
@@ -39,9 +41,23 @@ def read_propsegment(corpus_dir: str | Path, split: str = "dev") -> Iterator[Gol
     """Yield the sentences of ``split`` that carry text and a reference segmentation."""
     root = Path(corpus_dir)
     docs_path, props_path = root / f"document_clusters.{split}.json", root / f"propositions.{split}.json"
+    if not root.is_dir():
+        raise CorpusError(
+            f"{root}: no such corpus folder; get PropSegmEnt from {PROPSEGMENT_URL} and pass the folder holding "
+            "document_clusters.<split>.json and propositions.<split>.json"
+        )
     for path in (docs_path, props_path):
         if not path.is_file():
-            raise CorpusError(f"{path}: not found; pass the PropSegmEnt folder and an existing --split")
+            found = sorted(p.name.split(".")[1] for p in root.glob("propositions.*.json"))
+            nested = sorted({str(p.parent) for p in root.rglob("propositions.*.json")})
+            fix = (
+                f"it has split(s) {', '.join(found)}: pass --split with one of them"
+                if found
+                else f"pass {nested[0]} instead"
+                if nested
+                else f"get PropSegmEnt from {PROPSEGMENT_URL} and pass the folder holding its .json files"
+            )
+            raise CorpusError(f"{path}: not found; {fix}")
     try:
         clusters = json.loads(docs_path.read_text(encoding="utf-8"))
         segmentations = json.loads(props_path.read_text(encoding="utf-8"))

@@ -6,8 +6,10 @@ goes through ``Studio.call``, so transport and API errors always become one-line
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,35 +37,77 @@ class Connection:
 
     url: str
     api_key: str = field(repr=False)
-    origin: str = "options"
+    origin: str = "--api-key"
 
 
-def resolve_connection(url: str | None = None, api_key: str | None = None, home: Path | None = None) -> Connection:
-    """Connection settings: options, then ``LABEL_STUDIO_URL`` / ``LABEL_STUDIO_API_KEY``, then the
-    file written by ``claimkit studio start``.
+def resolve_connection(
+    url: str | None = None,
+    api_key: str | None = None,
+    home: Path | None = None,
+    *,
+    api_key_file: str | Path | None = None,
+) -> Connection:
+    """Connection settings: options (``--url``, ``--api-key-file`` or ``--api-key``), then
+    ``LABEL_STUDIO_URL`` / ``LABEL_STUDIO_API_KEY``, then the file written by ``claimkit studio start``.
 
     The URL comes from the first place that has one, the key likewise; but the local server's token
     is only ever paired with the local server's URL, so ``--url`` pointing elsewhere never sends it away.
+    ``Connection.origin`` names where the key came from, so an error can say which one to fix.
     """
     from claimkit.annotate.studio.server import STATE_FILE, read_state, studio_home
 
+    file_key = _read_key_file(Path(api_key_file)) if api_key_file is not None else None
     env_url, env_key = os.environ.get("LABEL_STUDIO_URL"), os.environ.get("LABEL_STUDIO_API_KEY")
-    state = None if (url or env_url) and (api_key or env_key) else read_state(home)
+    state = None if (url or env_url) and (api_key or file_key or env_key) else read_state(home)
     file_url = state.url if state else None
     chosen_url = url or env_url or file_url
-    keys = [(api_key, "options"), (env_key, "environment")]
+    url_origin = "--url" if url else "LABEL_STUDIO_URL" if env_url else str((home or studio_home()) / STATE_FILE)
+    keys = [(api_key, "--api-key"), (file_key, f"--api-key-file {api_key_file}"), (env_key, "LABEL_STUDIO_API_KEY")]
     if state is not None and chosen_url and chosen_url.rstrip("/") == state.url.rstrip("/"):
         keys.append((state.api_key, str((home or studio_home()) / STATE_FILE)))
     chosen_key, origin = next(((k, o) for k, o in keys if k), (None, ""))
-    if not chosen_url or not chosen_key:
+    if not chosen_url and not chosen_key:
         raise StudioError(
             "no Label Studio to talk to: run `claimkit studio start`, or set LABEL_STUDIO_URL and "
             "LABEL_STUDIO_API_KEY (a legacy token or a personal access token) for an existing server"
         )
+    if not chosen_url:
+        raise StudioError(
+            f"an API key was given ({origin}) but no Label Studio URL: pass --url or set LABEL_STUDIO_URL"
+        )
+    if not chosen_key:
+        raise StudioError(
+            f"no API key for Label Studio at {chosen_url} (URL from {url_origin}): set LABEL_STUDIO_API_KEY or pass "
+            "--api-key-file FILE (the local server's own token is only sent to the local server's URL)"
+        )
     parts = urlsplit(chosen_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise StudioError(f"Label Studio URL {chosen_url!r} is not an http(s) URL; e.g. http://127.0.0.1:8080")
+        raise StudioError(
+            f"Label Studio URL {chosen_url!r} (from {url_origin}) is not an http(s) URL; e.g. http://127.0.0.1:8080"
+        )
     return Connection(chosen_url.rstrip("/"), chosen_key.strip(), origin)
+
+
+def _read_key_file(path: Path) -> str:
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise StudioError(f"--api-key-file {path}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+    except UnicodeDecodeError:
+        raise StudioError(f"--api-key-file {path}: not a text file; it should hold the token alone") from None
+    if not key or len(key.split()) != 1:
+        raise StudioError(f"--api-key-file {path}: should hold the token alone, on one line")
+    return key
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """A server's answer as one short line: an HTML page becomes its title, whitespace collapses."""
+    if re.search(r"<\s*(!doctype|html|head|body)\b", text[:2000], re.IGNORECASE):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        shown = html.unescape(re.sub(r"\s+", " ", title.group(1)).strip()) if title else ""
+        return f"an HTML page{f' ({shown[:100]})' if shown else ''}, not the Label Studio API"
+    flat = re.sub(r"\s+", " ", text).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _api_message(exc: Exception) -> str:
@@ -71,9 +115,23 @@ def _api_message(exc: Exception) -> str:
     if isinstance(body, Mapping):
         for key in ("validation_errors", "detail", "label_config", "predictions", "title"):
             if key in body:
-                return json.dumps(body[key], ensure_ascii=False)[:500]
-        return json.dumps(body, ensure_ascii=False)[:500]
-    return str(body or exc.__class__.__name__)[:500]
+                return _one_line(json.dumps(body[key], ensure_ascii=False), 500)
+        return _one_line(json.dumps(body, ensure_ascii=False), 500)
+    return _one_line(str(body or exc.__class__.__name__))
+
+
+_KEY_HINTS = {
+    "--api-key": "check the --api-key you passed",
+    "LABEL_STUDIO_API_KEY": "check LABEL_STUDIO_API_KEY",
+}
+
+
+def _key_hint(origin: str) -> str:
+    if origin in _KEY_HINTS:
+        return _KEY_HINTS[origin]
+    if origin.startswith("--api-key-file"):
+        return f"check the token in {origin.removeprefix('--api-key-file ')}"
+    return f"the local server's token in {origin} no longer works: see `claimkit studio credentials`"
 
 
 class Studio:
@@ -111,11 +169,13 @@ class Studio:
         if status in (401, 403):
             return (
                 f"Label Studio at {url} rejected the API key from {self.conn.origin} ({status}: {_api_message(exc)}); "
-                "check LABEL_STUDIO_API_KEY (legacy token or personal access token) or `claimkit studio credentials`"
+                f"{_key_hint(self.conn.origin)} (a legacy token or a personal access token)"
             )
+        if status == 404 and "not the Label Studio API" in (message := _api_message(exc)):
+            return f"{url} answered 404 with {message}: is this the URL of a Label Studio server?"
         if status is not None:
             return f"Label Studio at {url} answered {status}: {_api_message(exc)}"
-        return f"Label Studio at {url}: {exc.__class__.__name__}: {str(exc)[:300]}"
+        return f"Label Studio at {url}: {exc.__class__.__name__}: {_one_line(str(exc))}"
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one SDK call, turning transport and API errors into one-line ``StudioError``s."""
@@ -185,9 +245,12 @@ class Studio:
     def claim_tasks(self, project_id: int) -> dict[str, list[tuple[int, int]]]:
         """claim id → ``[(task id, number of annotations), ...]`` over the whole project."""
         out: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        pages = self.client.tasks.list(project=project_id, page_size=1000, fields="task_only",
-                                       include="id,data,total_annotations,cancelled_annotations")  # fmt: skip
-        for task in self.call(list, pages):
+
+        def every_task() -> list[Any]:  # the pager fetches its first page on creation: both inside ``call``
+            return list(self.client.tasks.list(project=project_id, page_size=1000, fields="task_only",
+                                               include="id,data,total_annotations,cancelled_annotations"))  # fmt: skip
+
+        for task in self.call(every_task):
             claim_id = (task.data or {}).get("claim_id")
             if claim_id:
                 out[str(claim_id)].append(

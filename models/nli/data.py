@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimkit.annotate.corpora.brat import BratDocument, gold_labels, read_brat_corpus
+from claimkit.annotate.corpora.brat_claims import BRAT_SPAN_TYPES
 from claimkit.annotate.dataset_splits import DEFAULT_FRACTIONS, split_by_article
 from claimkit.annotate.errors import CorpusError, InputError
 from claimkit.annotate.schema import Schema, default_schema
@@ -66,6 +67,11 @@ def attribution_labels(schema: Schema | None = None) -> list[str]:
     return list((schema or default_schema())["attribution"].value_names)
 
 
+SPAN_TAGS: tuple[str, ...] = tuple(BRAT_SPAN_TYPES)
+"""Span fields the token head can learn word by word from BRAT gold (``source``, ``cue``): its classes
+beyond the claim labels, and the ``<tag>_spans`` columns of the pairs."""
+
+
 def content_label_ids(schema: Schema | None = None) -> tuple[int, int]:
     """Token-head ids for (not content, content): the attribution field's negative and positive values.
 
@@ -94,6 +100,7 @@ def pair_features(schema: Schema | None = None) -> Features:
             "label": ClassLabel(names=attribution_labels(schema)),
             "has_content": Value("bool"),
             "content_spans": List(List(Value("int32"))),
+            **{f"{tag}_spans": List(List(Value("int32"))) for tag in SPAN_TAGS},
         }
     )
 
@@ -178,6 +185,7 @@ def article_pairs(
     *,
     annotator: str = "",
     content: Sequence[Span] | None = None,
+    roles: Mapping[str, Sequence[Span]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The pairs of one split article, window by window; ``labels[i]`` is claim ``i``'s attribution value
     (``None``: no label, the claim is skipped but still context). Without ``labels`` every claim is kept
@@ -186,16 +194,22 @@ def article_pairs(
     ``content``: the article's gold attributed-content spans where the source has them (BRAT corpora).
     They are copied into each premise (``content_spans``, premise offsets) so that training can also
     teach the model, token by token, which words are reported content: a denser signal than one label
-    per claim, and the one the >= 50% gold rule is defined on.
+    per claim, and the one the >= 50% gold rule is defined on. ``roles``: gold spans of the span tags
+    (``source``, ``cue``), copied the same way into ``<tag>_spans``.
     """
     text = item.article.text
-    for w_index, window in enumerate(windows(item, config)):
-        premise = premise_text(text, window.start, window.end)
-        inside = [
+
+    def clipped(spans: Iterable[Span], window: Window) -> list[list[int]]:
+        return [
             [max(s.start, window.start) - window.start, min(s.end, window.end) - window.start]
-            for s in content or ()
+            for s in spans
             if s.start < window.end and window.start < s.end
         ]
+
+    for w_index, window in enumerate(windows(item, config)):
+        premise = premise_text(text, window.start, window.end)
+        inside = clipped(content or (), window)
+        role_spans = {f"{tag}_spans": clipped((roles or {}).get(tag, ()), window) for tag in SPAN_TAGS}
         for i in window.claims:
             claim = item.claims[i]
             label = UNLABELLED if labels is None else labels[i]
@@ -213,6 +227,7 @@ def article_pairs(
                 "label": label,
                 "has_content": content is not None,
                 "content_spans": inside,
+                **role_spans,
             }
 
 
@@ -257,7 +272,10 @@ def brat_pairs(
         items = list(split_articles((d.article for d in docs), nlp, granularity))
     for doc, item in zip(docs, items, strict=True):
         gold = [str(gold_labels(doc, c.spans, schema)["attribution"].value) for c in item.claims]
-        yield from article_pairs(item, gold, config, annotator=doc.annotator, content=doc.spans_of("Content"))
+        roles = {tag: doc.spans_of(BRAT_SPAN_TYPES[tag]) for tag in SPAN_TAGS}
+        yield from article_pairs(
+            item, gold, config, annotator=doc.annotator, content=doc.spans_of("Content"), roles=roles
+        )
 
 
 def build_brat_dataset(

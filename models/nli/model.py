@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from claimkit.annotate.errors import ModelError
-from claimkit.models.nli.data import WindowConfig, content_label_ids
+from claimkit.models.nli.data import SPAN_TAGS, WindowConfig, content_label_ids
 
 if TYPE_CHECKING:
     import torch
@@ -69,11 +69,16 @@ class NLIMeta:
     """True when the token head was trained on gold Content (BRAT data, ``token_loss_weight`` > 0), so its
     per-token verdicts are worth emitting as ``attributed_content``; a model trained on claim labels alone
     learns them only as parts of a mean and marks nothing."""
+    span_tags: tuple[str, ...] = ()
+    """Token-head classes beyond the claim labels: schema span fields (``source``, ``cue``) learned word by
+    word from gold BRAT spans. The model's label list is ``labels + span_tags``; claims pool only the
+    first ``len(labels)`` columns, so a model without span tags is the same model as before."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["labels"] = list(self.labels)
+        out["span_tags"] = list(self.span_tags)
         return {"format": META_FORMAT, "format_version": META_FORMAT_VERSION, **out}
 
     @classmethod
@@ -96,12 +101,18 @@ class NLIMeta:
                 base_model=str(raw.get("base_model", "")),
                 created=str(raw.get("created", "")),
                 marks_content=bool(raw.get("marks_content", False)),
+                span_tags=tuple(raw.get("span_tags", ())),
                 extra=dict(raw.get("extra", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(
                 f"{origin}: malformed model description ({exc!r}); retrain with `claimkit train`"
             ) from None
+
+    @property
+    def model_labels(self) -> tuple[str, ...]:
+        """The model config's ``id2label`` in order: the claim labels, then the span tags."""
+        return (*self.labels, *self.span_tags)
 
     def save(self, model_dir: str | Path) -> None:
         path = Path(model_dir) / META_FILE
@@ -148,7 +159,8 @@ def load_tokenizer(name_or_path: str) -> PreTrainedTokenizerBase:
 
 
 def load_encoder(name_or_path: str, labels: Sequence[str]) -> PreTrainedModel:
-    """The base encoder with a fresh two-label token head, ``label2id``/``id2label`` from ``labels``."""
+    """The base encoder with a fresh token head, ``label2id``/``id2label`` from ``labels`` (the claim labels,
+    then any span tags: ``NLIMeta.model_labels``)."""
     from transformers import AutoModelForTokenClassification
 
     try:
@@ -197,6 +209,8 @@ def encode_windows(
     max_length: int,
     content_spans: Sequence[Sequence[Sequence[int]] | None] | None = None,
     content_ids: tuple[int, int] | None = None,
+    role_spans: Sequence[Mapping[str, Sequence[Sequence[int]]] | None] | None = None,
+    role_ids: Mapping[str, int] | None = None,
 ) -> list[EncodedWindow]:
     """Tokenize premises (one call: the fast tokenizer batches in Rust) and locate each claim's tokens.
 
@@ -206,7 +220,8 @@ def encode_windows(
     ``max_length``, which the window sizes are chosen to avoid) keeps the token nearest to it.
     ``content_spans[w]`` (training on BRAT data): gold content spans of premise ``w``, turned into
     per-token labels (a token is content when its middle character is), with ``content_ids`` (not
-    content, content; default: the schema's, ``content_label_ids``).
+    content, content; default: the schema's, ``content_label_ids``). ``role_spans[w]``: gold spans of the
+    span tags (``source``, ``cue``) in premise ``w``; a token inside one takes ``role_ids[tag]`` instead.
     """
     if not premises:
         return []
@@ -215,10 +230,11 @@ def encode_windows(
     enc = tokenizer(list(premises), add_special_tokens=False, return_offsets_mapping=True)
     cls_id, sep_id = _special_ids(tokenizer)
     contents = content_spans if content_spans is not None else [None] * len(premises)
+    roles = role_spans if role_spans is not None and role_ids else [None] * len(premises)
     return [
-        _fit(ids, offsets, spans, max_length, cls_id, sep_id, content, content_ids)
-        for ids, offsets, spans, content in zip(
-            enc["input_ids"], enc["offset_mapping"], claim_spans, contents, strict=True
+        _fit(ids, offsets, spans, max_length, cls_id, sep_id, content, content_ids, role, role_ids or {})
+        for ids, offsets, spans, content, role in zip(
+            enc["input_ids"], enc["offset_mapping"], claim_spans, contents, roles, strict=True
         )
     ]
 
@@ -246,6 +262,8 @@ def _fit(
     sep_id: int,
     content: Sequence[Sequence[int]] | None = None,
     content_ids: tuple[int, int] = (0, 1),
+    roles: Mapping[str, Sequence[Sequence[int]]] | None = None,
+    role_ids: Mapping[str, int] | None = None,
 ) -> EncodedWindow:
     ends = [b for _, b in offsets]
     per_claim = [_claim_tokens(offsets, ends, spans) for spans in claim_spans]
@@ -266,9 +284,15 @@ def _fit(
     token_labels = None
     if content is not None:
         middles = [(a + b) / 2 for a, b in offsets[first:last]]
-        is_content = (any(s <= m < e for s, e in content) for m in middles)
         other, content_id = content_ids
-        token_labels = [IGNORE_INDEX, *(content_id if x else other for x in is_content), IGNORE_INDEX]
+
+        def tag(middle: float) -> int:
+            for name, spans in (roles or {}).items():  # a source or cue word outranks content
+                if any(s <= middle < e for s, e in spans):
+                    return (role_ids or {})[name]
+            return content_id if any(s <= middle < e for s, e in content) else other
+
+        token_labels = [IGNORE_INDEX, *(tag(m) for m in middles), IGNORE_INDEX]
     kept_offsets = [(0, 0), *((int(a), int(b)) for a, b in offsets[first:last]), (0, 0)]
     return EncodedWindow([cls_id, *ids[first:last], sep_id], kept, token_labels, kept_offsets)
 
@@ -299,6 +323,9 @@ def group_windows(pairs: Any) -> list[dict[str, Any]]:
                 "window": row["window"],
                 "premise": row["premise"],
                 "content_spans": row["content_spans"] if row.get("has_content") else None,
+                "role_spans": {tag: row.get(f"{tag}_spans") or [] for tag in SPAN_TAGS}
+                if row.get("has_content")
+                else None,
                 "claim_spans": [],
                 "labels": [],
                 "claim_ids": [],
@@ -355,9 +382,13 @@ class WindowCollator:
         }
 
 
-def claim_logits(token_logits: torch.Tensor, claim_mask: torch.Tensor) -> torch.Tensor:
-    """(B, L, K) token logits and (B, C, L) pooling weights → (B, C, K) claim logits (mean over tokens)."""
-    return claim_mask.to(token_logits.dtype) @ token_logits
+def claim_logits(token_logits: torch.Tensor, claim_mask: torch.Tensor, n_labels: int | None = None) -> torch.Tensor:
+    """(B, L, K) token logits and (B, C, L) pooling weights → (B, C, n_labels) claim logits (mean over tokens).
+
+    Only the first ``n_labels`` columns are claim labels; any further ones are span tags of the token head.
+    """
+    columns = token_logits if n_labels is None else token_logits[..., :n_labels]
+    return claim_mask.to(columns.dtype) @ columns
 
 
 DEFAULT_BATCH_SIZE = 16
@@ -368,10 +399,17 @@ length-sorted batches stay tight."""
 class ClaimScorer:
     """Claim logits for encoded premises: deterministic length-sorted batches, dynamic padding, no grad."""
 
-    def __init__(self, model: torch.nn.Module, pad_token_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        pad_token_id: int,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        n_labels: int | None = None,
+    ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.model = model
+        self.n_labels = n_labels
         self.collator = WindowCollator(pad_token_id, pad_to_multiple_of=None)
         self.batch_size = batch_size
 
@@ -397,7 +435,7 @@ class ClaimScorer:
                 token_logits = self.model(
                     input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]
                 ).logits.float()
-                pooled = claim_logits(token_logits, inputs["claim_mask"]).numpy()
+                pooled = claim_logits(token_logits, inputs["claim_mask"], self.n_labels).numpy()
                 tokens = token_logits.numpy()
                 for row, i in enumerate(batch):
                     out[i] = (

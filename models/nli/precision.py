@@ -64,6 +64,7 @@ def measure_precisions(
     labels: Sequence[Sequence[int]],
     precisions: Sequence[str] = ("bf16", "int8"),
     batch_size: int = DEFAULT_BATCH_SIZE,
+    n_labels: int | None = None,
 ) -> dict[str, Any]:
     """Agreement of each reduced precision with fp32 on the same premises and the same fixed batches.
 
@@ -76,7 +77,7 @@ def measure_precisions(
     gold = np.array([y for ys in labels for y in ys])
 
     def run(precision: str) -> np.ndarray:
-        scorer = ClaimScorer(prepare_model(make_model(), precision), pad_token_id, batch_size)
+        scorer = ClaimScorer(prepare_model(make_model(), precision), pad_token_id, batch_size, n_labels)
         return np.concatenate([x.argmax(-1) for x in scorer.logits(encoded)]) if encoded else np.zeros(0, dtype=int)
 
     reference = run("fp32")

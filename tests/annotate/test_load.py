@@ -81,3 +81,35 @@ def test_load_jsonl_errors_name_the_line(tmp_path):
 def test_load_missing_path():
     with pytest.raises(InputError, match="no such file"):
         list(load_articles(["/nonexistent/article.txt"]))
+
+
+def test_load_ids_collide_across_inputs_is_an_error_naming_both(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text("The bridge is closed.\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        list(load_articles([tmp_path / "a", tmp_path / "b"]))
+    message = str(info.value)
+    assert str(tmp_path / "a" / "x.txt") in message and str(tmp_path / "b" / "x.txt") in message
+    assert "'x'" in message and "\n" not in message
+    # also within one directory tree, and between a text file and a JSONL record
+    with pytest.raises(InputError, match="already taken"):
+        list(load_articles([tmp_path]))
+    (tmp_path / "c.jsonl").write_text(json.dumps({"id": "x", "text": "Other text."}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"c.jsonl:1: article id 'x' is already taken by .*a/x.txt"):
+        list(load_articles([tmp_path / "a", tmp_path / "c.jsonl"]))
+    with pytest.raises(InputError, match="given twice"):
+        list(load_articles([tmp_path / "a" / "x.txt", tmp_path / "a" / "x.txt"]))
+
+
+def test_load_ids_of_a_single_directory_are_its_file_stems(tmp_path):
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.txt").write_text("The bridge is closed.\n", encoding="utf-8")
+    assert [a.id for a in load_articles([tmp_path])] == ["one", "two"]
+
+
+def test_load_jsonl_error_says_where(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"id": "a", "text": "ok"}\n{"id": "b", "text": "unterminated}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"x.jsonl:2: not valid JSON \(Unterminated string starting at: column 21\)"):
+        list(load_articles([path]))

@@ -1,12 +1,13 @@
 """The JSONL format round-trips; CSV columns come from the schema."""
 
+import csv
 import io
 import json
 
 import pytest
 
 from claimkit.annotate.errors import InputError
-from claimkit.annotate.output import csv_columns, from_dict, read_jsonl, to_dict, write_jsonl
+from claimkit.annotate.output import CLAIM_COLUMNS, csv_columns, from_dict, read_jsonl, to_dict, write_csv, write_jsonl
 from claimkit.annotate.schema import default_schema
 from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle
 
@@ -58,3 +59,32 @@ def test_output_csv_columns_follow_schema():
     for name in default_schema().names:
         assert name in cols and f"{name}_score" in cols
     assert "source_spans" in cols and "hedged_spans" in cols
+
+
+def test_output_csv_claim_columns_are_the_pulls():
+    from claimkit.annotate.annotations import columns
+
+    cols = csv_columns(default_schema())
+    assert cols[:6] == list(CLAIM_COLUMNS) == columns(default_schema())[:6]
+    out = io.StringIO()
+    write_csv([make_item()], out, default_schema())
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["claim_text"] == "Its tool cannot target U.S. numbers" and json.loads(row["claim_spans"]) == [[13, 48]]
+
+
+def test_output_csv_writes_nothing_when_reading_the_input_fails():
+    def failing():
+        raise InputError("b.jsonl:2: duplicate article id 'a'")
+        yield  # a generator, like load_articles
+
+    out = io.StringIO()
+    with pytest.raises(InputError):
+        write_csv(failing(), out, default_schema())
+    assert out.getvalue() == ""
+    empty = io.StringIO()
+    assert write_csv([], empty, default_schema()) == 0 and empty.getvalue().startswith("article_id,claim_id")
+
+
+def test_output_read_jsonl_error_says_where():
+    with pytest.raises(InputError, match=r"claims.jsonl:2: not valid JSON \(Expecting value: column 10\)"):
+        list(read_jsonl(["", '{"text": }'], "claims.jsonl"))

@@ -283,9 +283,9 @@ def test_studio_connection_resolution_order(tmp_path, monkeypatch):
         resolve_connection("http://elsewhere:8080")
     monkeypatch.setenv("LABEL_STUDIO_URL", "http://example.org:8080/")
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", "envtoken")
-    assert resolve_connection() == Connection("http://example.org:8080", "envtoken", "environment")
-    assert resolve_connection("http://other:1", "opt") == Connection("http://other:1", "opt", "options")
-    assert resolve_connection("http://other:1") == Connection("http://other:1", "envtoken", "environment")
+    assert resolve_connection() == Connection("http://example.org:8080", "envtoken", "LABEL_STUDIO_API_KEY")
+    assert resolve_connection("http://other:1", "opt") == Connection("http://other:1", "opt", "--api-key")
+    assert resolve_connection("http://other:1") == Connection("http://other:1", "envtoken", "LABEL_STUDIO_API_KEY")
     assert "envtoken" not in repr(resolve_connection()) and "filetoken" not in repr(resolve_connection())
     with pytest.raises(StudioError, match="not an http"):
         resolve_connection("localhost:8080", "x")

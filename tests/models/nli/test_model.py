@@ -24,7 +24,7 @@ from claimkit.annotate.output import from_dict, to_dict
 from claimkit.annotate.schema import default_schema
 from claimkit.annotate.sourcing import RulePredictor
 from claimkit.annotate.splitter import split_articles
-from claimkit.annotate.types import Article, Span
+from claimkit.annotate.types import Article, Span, SplitArticle
 from claimkit.models.evaluation.comparison import compare_with_baselines
 from claimkit.models.nli.calibration import calibration_report, fit_temperature
 from claimkit.models.nli.data import attribution_labels
@@ -201,11 +201,14 @@ def test_nli_model_directory_holds_everything_a_user_needs(model_dir):
 
 
 def test_nli_label_map_agrees_with_the_schema(model_dir):
+    """Claim labels are the schema's ids (``Field.label2id``); the learned span tags follow them."""
     config = json.loads((model_dir / "config.json").read_text())
-    labels = sorted(SCHEMA["attribution"].value_names)
-    assert config["label2id"] == {name: i for i, name in enumerate(labels)}
-    assert config["id2label"] == {str(i): name for i, name in enumerate(labels)}
-    assert json.loads((model_dir / "claimkit_nli.json").read_text())["labels"] == labels
+    labels = list(SCHEMA["attribution"].label2id)
+    meta = json.loads((model_dir / "claimkit_nli.json").read_text())
+    assert meta["labels"] == labels and meta["span_tags"] == ["source", "cue"]
+    model_labels = [*labels, "source", "cue"]
+    assert config["label2id"] == {name: i for i, name in enumerate(model_labels)}
+    assert config["id2label"] == {str(i): name for i, name in enumerate(model_labels)}
 
 
 def test_nli_save_load_round_trip_reproduces_validation_scores(model_dir):
@@ -251,7 +254,7 @@ def test_nli_train_config_round_trips_through_the_parser(model_dir, tmp_path):
 def test_nli_train_config_needs_one_data_source(tmp_path):
     with pytest.raises(ValueError, match="exactly one data source"):
         TrainConfig(output_dir=str(tmp_path))
-    with pytest.raises(ValueError, match="--articles_path"):
+    with pytest.raises(ValueError, match="--articles-path"):
         TrainConfig(output_dir=str(tmp_path), pull_dir=str(tmp_path))
 
 
@@ -416,9 +419,9 @@ def test_nli_scorer_batches_are_sorted_and_deterministic(model_dir):
     spans = [[[[0, 5]]], [[[2, 10]], [[11, 20]]], [[[0, 6]]]]
     encoded = encode_windows(tokenizer, premises, spans, 64)
     model = prepare_model(AutoModelForTokenClassification.from_pretrained(model_dir), "fp32")
-    scorer = ClaimScorer(model, tokenizer.pad_token_id, batch_size=2)
+    scorer = ClaimScorer(model, tokenizer.pad_token_id, batch_size=2, n_labels=2)
     assert scorer.batches(encoded) == [[0, 2], [1]]
-    one_by_one = ClaimScorer(model, tokenizer.pad_token_id, batch_size=1).logits(encoded)
+    one_by_one = ClaimScorer(model, tokenizer.pad_token_id, batch_size=1, n_labels=2).logits(encoded)
     for a, b in zip(scorer.logits(encoded), one_by_one, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-4)  # fp32: padding never changes a premise's scores
     assert [x.shape for x in one_by_one] == [(1, 2), (2, 2), (1, 2)]
@@ -485,7 +488,8 @@ def test_nli_claimkit_train_help_lists_the_options():
 
     result = CliRunner().invoke(app, ["train", "--help"])
     assert result.exit_code == 0
-    assert "--corpus_dir" in result.output and "--pull_dir" in result.output and "--base_model" in result.output
+    assert "--corpus-dir" in result.output and "--pull-dir" in result.output and "--base-model" in result.output
+    assert "--no-learn-spans" in result.output  # true-by-default switches are --no-* flags with their own help
 
 
 # --- the script, data-parallel -------------------------------------------------------------------------------
@@ -511,3 +515,27 @@ def test_nli_train_script_runs_under_accelerate_with_two_cpu_processes(corpus, t
     assert (out / "model.safetensors").is_file() and (out / "claimkit_nli.json").is_file()
     log = json.loads((out / "training_log.json").read_text())
     assert any("loss" in entry for entry in log)
+
+
+def test_nli_span_tags_mark_sources_and_cues_on_attributed_claims(model_dir, corpus, nlp):
+    """A model trained with span tags (the default on BRAT data) labels sources and cues itself: each is
+    a span of the article whose text is the label's value, and only attributed claims carry one."""
+    from claimkit.annotate.corpora.brat import read_brat_corpus
+
+    predictor = NLIPredictor(model_dir, precision="fp32")
+    assert {"source", "cue"} <= predictor.fields
+    docs = list(read_brat_corpus(corpus, "dev"))
+    items = [SplitArticle(d.article, (), (), (), ()) for d in docs]  # no claims: the head still reads
+    assert [i.claims for i in predictor.predict(items)] == [(), (), ()]
+    from claimkit.annotate.splitter import split_articles
+
+    split = list(split_articles((d.article for d in docs), nlp, "clause"))
+    for item in predictor.predict(split):
+        for claim in item.claims:
+            for tag in ("source", "cue"):
+                label = claim.labels.get(tag)
+                if label is None:
+                    continue
+                assert claim.labels["attribution"].value == ATTRIBUTED
+                (span,) = label.spans
+                assert item.article.text[span.start : span.end] == label.value
