@@ -51,6 +51,13 @@ class Lexicon:
     corroborate_verbs: frozenset[str]
     contradict_verbs: frozenset[str]
     anaphoric_objects: frozenset[str]
+    false_adverbs: frozenset[str]
+    false_adjectives: frozenset[str]
+    falsity_words: frozenset[str]
+    person_roles: frozenset[str]
+    government_names: frozenset[str]
+    generic_person_nouns: frozenset[str]
+    generic_org_nouns: frozenset[str]
     source_types: dict[str, frozenset[str]]
     triggers: frozenset[str]  # every word that can start a frame in ``find_frames``
 

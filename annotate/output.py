@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from claimkit.annotate.errors import InputError
 from claimkit.annotate.schema import Schema
-from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle
+from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle, spans_text
 
 FORMAT = "claimkit.claims"
 FORMAT_VERSION = 1
@@ -46,8 +46,9 @@ def label_to_dict(label: Label) -> dict[str, Any]:
     return out
 
 
-def claim_to_dict(claim: Claim) -> dict[str, Any]:
-    return {
+def claim_to_dict(claim: Claim, text: str | None = None) -> dict[str, Any]:
+    """One claim; with the article ``text``, also ``resolved_source`` where the source was resolved."""
+    out = {
         "id": claim.id,
         "text": claim.text,
         "spans": _spans(claim.spans),
@@ -55,6 +56,10 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
         "paragraph": claim.paragraph,
         "labels": {name: label_to_dict(label) for name, label in claim.labels.items()},
     }
+    kind = claim.labels.get("source_type")
+    if text is not None and kind is not None and kind.spans:  # the rules resolved a pronoun or generic source
+        out["resolved_source"] = {"value": spans_text(text, kind.spans), "spans": _spans(kind.spans)}
+    return out
 
 
 def to_dict(item: SplitArticle) -> dict[str, Any]:
@@ -69,7 +74,7 @@ def to_dict(item: SplitArticle) -> dict[str, Any]:
         "paragraphs": _spans(item.paragraphs),
         "sentences": _spans(item.sentences),
         "sentence_paragraph": list(item.sentence_paragraph),
-        "claims": [claim_to_dict(c) for c in item.claims],
+        "claims": [claim_to_dict(c, a.text) for c in item.claims],
         **({} if item.attributed_content is None else {"attributed_content": _spans(item.attributed_content)}),
     }
 

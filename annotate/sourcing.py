@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 
 from claimkit.annotate.frames import Frame, Lexicon, lexicon, spans_tokens
 from claimkit.annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
+from claimkit.annotate.resolution import EntityFinder, mention_spans, ner_pipeline
 from claimkit.annotate.schema import Schema, default_schema
+from claimkit.annotate.status import ClaimSite, find_statuses
 from claimkit.annotate.types import Claim, Label, Span, SplitArticle, merge_spans, spans_text
 
 if TYPE_CHECKING:
@@ -80,6 +82,13 @@ class RulePredictor:
         self.model_version = RULES_VERSION
         self.fields = frozenset(self.schema.names)
         self.lex = lexicon()
+        self.ner: Language | None | bool = False  # not loaded yet
+
+    def _ner(self) -> Language | None:
+        """spaCy's NER, loaded on first use and run only on source mentions (``annotate.resolution``)."""
+        if self.ner is False:
+            self.ner = ner_pipeline(self.nlp)
+        return self.ner or None
 
     def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
         """Label claims that came from anywhere (a file, Label Studio): parses their articles again."""
@@ -89,6 +98,9 @@ class RulePredictor:
     def label_parsed(self, parsed: ParsedArticle, item: SplitArticle) -> SplitArticle:
         """Label the claims of ``item`` using the parse the splitter already made."""
         paragraphs = parsed.paragraphs
+        entities = EntityFinder(
+            paragraphs, self.lex, self._ner(), publisher=parsed.article.metadata.get("publisher", "")
+        )
         evidence: list[_Evidence] = []
         locations: list[tuple[ParsedParagraph | None, set[int]]] = []
         for claim in item.claims:
@@ -101,10 +113,10 @@ class RulePredictor:
             tokens = spans_tokens(para.doc, [(s.start - start, s.end - start) for s in claim.spans])
             locations.append((para, tokens))
             evidence.append(self._attribution_evidence(para, tokens))
-        statuses = self._statuses(item.claims, locations, evidence)
+        statuses = self._statuses(locations, evidence)
         claims = []
         for claim, ev, (para, tokens), status in zip(item.claims, evidence, locations, statuses, strict=True):
-            labels = self._labels(item.article.text, claim, ev, para, tokens, status)
+            labels = self._labels(item.article.text, claim, ev, para, tokens, status, entities)
             claims.append(claim.with_labels({k: v for k, v in labels.items() if k in self.fields}))
         return item.with_claims(claims)
 
@@ -155,64 +167,20 @@ class RulePredictor:
         return tuple(sorted(found))
 
     # -- dispute status ------------------------------------------------------------------------
-    def _statuses(self, claims: Sequence[Claim], locations, evidence: list[_Evidence]) -> list[tuple[str, float]]:
-        """(status value, score) per claim. A claim that speaks about the one before it ("has not
-        disputed this fact") sets that claim's status."""
-        not_addressed = RULE_VALUES["status"][0]
-        out: list[tuple[str, float]] = []
-        for ev, (para, _tokens) in zip(evidence, locations, strict=True):
-            status = (not_addressed, 0.7)
-            if ev.frame is not None and para is not None and ev.kind in ("verb", "noun"):
-                kind = self._verdict_kind({para.doc[i].lemma_.lower() for i in ev.frame.cue})
-                value = _status_value(kind, any(para.doc[i].dep_ == "neg" for i in ev.frame.cue))
-                if value is not None:
-                    status = (value, 0.75 if kind == "dispute" else 0.7)
-            out.append(status)
-        for k in range(1, len(claims)):
-            para, tokens = locations[k]
-            prev_para = locations[k - 1][0]
-            if para is None or prev_para is None or para.index != prev_para.index:
-                continue
-            verdict = self._verdict_on_previous(para.doc, tokens)
-            value = _status_value(*verdict) if verdict is not None else None
-            if value is not None:
-                out[k - 1] = (value, 0.75)
+    def _statuses(self, locations, evidence: list[_Evidence]) -> list[Label]:
+        """One status label per claim from the evidence anywhere in the article (``annotate.status``):
+        the verdict words and who gives the verdict are the label's spans."""
+        sites = [
+            ClaimSite(para, frozenset(tokens), ev.frame, ev.kind)
+            for ev, (para, tokens) in zip(evidence, locations, strict=True)
+        ]
+        out: list[Label] = []
+        for verdict in find_statuses(sites, self.lex):
+            if verdict is None:
+                out.append(Label(RULE_VALUES["status"][0], 0.7))
+            else:
+                out.append(Label(verdict.value, verdict.score, verdict.spans))
         return out
-
-    def _verdict_kind(self, lemmas: set[str]) -> str | None:
-        """ "dispute", "corroborate" or "contradict" when any of ``lemmas`` is such a verb (in that order)."""
-        lex = self.lex
-        for kind, verbs in (
-            ("dispute", lex.dispute_verbs),
-            ("corroborate", lex.corroborate_verbs),
-            ("contradict", lex.contradict_verbs),
-        ):
-            if lemmas & verbs:
-                return kind
-        return None
-
-    def _verdict_on_previous(self, doc: Doc, tokens: set[int]) -> tuple[str, bool] | None:
-        """("dispute" | "corroborate" | "contradict", negated) when the claim is a verdict on an
-        earlier statement: a dispute-type verb whose object points back ("this fact", "the report")."""
-        lex = self.lex
-        for i in sorted(tokens):
-            verb = doc[i]
-            if verb.pos_ not in ("VERB", "AUX"):
-                continue
-            kind = self._verdict_kind({verb.lemma_.lower()})
-            if kind is None:
-                continue
-            objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-            if any(
-                o.lower_ in lex.anaphoric_objects
-                and (
-                    o.lower_ in ("this", "that", "it", "these", "those")
-                    or any(c.lower_ in ("this", "that", "the", "these", "those") for c in o.children)
-                )
-                for o in objects
-            ):
-                return kind, any(c.dep_ == "neg" for c in verb.children)
-        return None
 
     # -- labels ----------------------------------------------------------------------------------
     def _labels(
@@ -222,7 +190,8 @@ class RulePredictor:
         ev: _Evidence,
         para: ParsedParagraph | None,
         tokens: set[int],
-        status: tuple[str, float],
+        status: Label,
+        entities: EntityFinder,
     ) -> dict[str, Label]:
         asserted, attributed = RULE_VALUES["attribution"]
         hedged_no, hedged_yes = RULE_VALUES["hedged"]
@@ -249,37 +218,19 @@ class RulePredictor:
         labels["cue"] = Label(
             spans_text(text, cue_spans) if cue_spans else None, 0.85 if cue_spans else score, cue_spans
         )
-        if is_attributed:
-            labels["source_type"] = Label(*self._source_type(doc, ev.frame.source if ev.frame else ()))
+        if is_attributed and para is not None:
+            kind, kind_score, mention = entities.source_type(para, ev.frame.source if ev.frame else ())
+            resolved = mention_spans(paragraphs_of(entities, mention), mention) if mention is not None else ()
+            labels["source_type"] = Label(kind, kind_score, resolved)
+        elif is_attributed:
+            labels["source_type"] = Label("anonymous", 0.6)
         else:
             labels["source_type"] = Label(None, ASSERTED_SCORE)
         hedge_spans = spans_of(ev.hedges)
         labels["hedged"] = Label(hedged_yes if hedge_spans else hedged_no, 0.8 if hedge_spans else 0.7, hedge_spans)
-        labels["status"] = Label(*status)
+        labels["status"] = status
         labels["not_a_claim"] = self._not_a_claim(claim, doc, tokens)
         return labels
-
-    def _source_type(self, doc: Doc | None, source: Sequence[int]) -> tuple[str, float]:
-        if doc is None or not source:
-            return "anonymous", 0.6
-        lex = self.lex.source_types
-        head = min((doc[i] for i in source), key=lambda t: len(list(t.ancestors)))
-        words = {doc[i].lower_ for i in source}
-        word = head.lower_
-        if word in lex["person_pronouns"]:
-            return "person", 0.75
-        for kind in ("anonymous", "document", "publication", "government", "organization"):
-            if word in lex[kind] or head.lemma_.lower() in lex[kind]:
-                return kind, 0.65
-        for kind in ("government", "organization"):
-            if words & lex[kind]:
-                return kind, 0.6
-        propn = [doc[i] for i in source if doc[i].pos_ == "PROPN"]
-        if len(propn) == 1 and propn[0].text.isupper() and len(propn[0].text) > 1:
-            return "organization", 0.55
-        if propn:
-            return "person", 0.55
-        return "person", 0.45
 
     def _not_a_claim(self, claim: Claim, doc: Doc | None, tokens: set[int]) -> Label:
         if claim.text.rstrip().endswith("?"):
@@ -289,17 +240,6 @@ class RulePredictor:
             if len(words) < 3 and not any(t.pos_ in ("VERB", "AUX") for t in words):
                 return Label(True, 0.65)
         return Label(False, 0.8)
-
-
-def _status_value(kind: str | None, negated: bool) -> str | None:
-    """The status a verdict sets: "denied" → disputed, "has not disputed" → undisputed; "confirmed" →
-    corroborated and "contradicted" → contradicted, unless negated (then nothing is known)."""
-    _, undisputed, disputed, corroborated, contradicted = RULE_VALUES["status"]
-    if kind == "dispute":
-        return undisputed if negated else disputed
-    if negated:
-        return None
-    return {"corroborate": corroborated, "contradict": contradicted}.get(kind or "")
 
 
 def _quote_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
@@ -314,6 +254,11 @@ def _quote_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
         return None
     anchor = min(words)
     return min(verbs, key=lambda f: abs(f.cue[0] - anchor))
+
+
+def paragraphs_of(entities: EntityFinder, mention) -> ParsedParagraph:
+    """The paragraph a resolved mention lies in."""
+    return entities.paragraphs[mention.para]
 
 
 def _paragraph_of(paragraphs: Sequence[ParsedParagraph], claim: Claim) -> ParsedParagraph | None:

@@ -27,7 +27,7 @@ from claimkit.annotate.types import SplitArticle
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from claimkit.annotate.sourcing import RulePredictor
+    from claimkit.annotate.predictor import ParsedPredictor
 
 CACHE_FORMAT = 1
 DEFAULT_CACHE_DIR = Path("runs/cache")
@@ -78,7 +78,7 @@ def split_documents(
     docs: Sequence[BratDocument],
     nlp: Language,
     granularity: Granularity = "clause",
-    rule_predictors: Mapping[str, RulePredictor] | None = None,
+    rule_predictors: Mapping[str, ParsedPredictor] | None = None,
     *,
     progress: bool = False,
     desc: str = "split",

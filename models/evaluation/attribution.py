@@ -34,9 +34,8 @@ from claimkit.annotate.corpora.brat_claims import (
     splitter_fingerprint,
 )
 from claimkit.annotate.errors import ClaimkitError
-from claimkit.annotate.predictor import Predictor
+from claimkit.annotate.predictor import ParsedPredictor, Predictor
 from claimkit.annotate.schema import Schema, default_schema
-from claimkit.annotate.sourcing import RulePredictor
 from claimkit.annotate.splitter import GRANULARITIES, Granularity
 from claimkit.annotate.types import SplitArticle
 from claimkit.models.evaluation.baselines import MajorityBaseline, TfidfLogRegBaseline
@@ -493,7 +492,7 @@ def evaluate_attribution(
     # 1. the evaluation claims: one parse, shared by the splitter and every rule predictor
     start = time.perf_counter()
     docs = read_documents(corpus_dir, split, limit)
-    rule_predictors = {n: p for n, p in predictors.items() if isinstance(p, RulePredictor)}
+    rule_predictors = {n: p for n, p in predictors.items() if isinstance(p, ParsedPredictor)}
     items, labelled, predict_seconds = split_documents(
         docs, nlp, granularity, rule_predictors, progress=progress, desc=f"split {split}"
     )

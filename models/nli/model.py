@@ -126,7 +126,9 @@ class NLIMeta:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise ModelError(f"{path}: not valid JSON ({exc.msg}); retrain or restore the file") from None
+            raise ModelError(
+                f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); retrain or restore the file"
+            ) from None
         return cls.from_dict(raw, str(path))
 
 
@@ -456,4 +458,6 @@ def read_json(model_dir: str | Path, name: str) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ModelError(f"{path}: not valid JSON ({exc.msg}); retrain or delete the file") from None
+        raise ModelError(
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); retrain or delete the file"
+        ) from None

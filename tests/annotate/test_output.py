@@ -88,3 +88,20 @@ def test_output_csv_writes_nothing_when_reading_the_input_fails():
 def test_output_read_jsonl_error_says_where():
     with pytest.raises(InputError, match=r"claims.jsonl:2: not valid JSON \(Expecting value: column 10\)"):
         list(read_jsonl(["", '{"text": }'], "claims.jsonl"))
+
+
+def test_output_resolved_source_names_the_entity_behind_a_pronoun():
+    from claimkit.annotate.output import to_dict
+    from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle
+
+    text = "Maria Keller spoke. She said repairs could cost more."
+    she, keller = Span(20, 23), Span(0, 12)
+    labels = {
+        "source": Label("She", 0.8, (she,)),
+        "source_type": Label("person", 0.7, (keller,)),  # the rules typed the resolved entity
+    }
+    claim = Claim("c", "a", "Repairs could cost more", (Span(29, 52),), 1, 0, labels)
+    item = SplitArticle(Article("a", text), (Span(0, len(text)),), (Span(0, 19), Span(20, 53)), (0, 0), (claim,))
+    (out,) = to_dict(item)["claims"]
+    assert out["labels"]["source"]["value"] == "She"
+    assert out["resolved_source"] == {"value": "Maria Keller", "spans": [[0, 12]]}

@@ -150,3 +150,70 @@ def test_sourcing_refuses_a_schema_without_its_values(nlp):
     status["values"] = [v for v in status["values"] if v["value"] != "undisputed"]
     with pytest.raises(SchemaError, match="'undisputed' is not a value of schema field 'status'"):
         RulePredictor(nlp, Schema.from_dict(raw))
+
+
+# -- dispute status across the article, resolution, source type (annotate.status, annotate.resolution) --
+
+
+def _claim(claims, fragment):
+    found = [c for c in claims if fragment in c.text]
+    assert found, [c.text for c in claims]
+    return found[0]
+
+
+def test_status_a_denied_claim_stays_disputed_when_the_denial_goes_undisputed(nlp, rules):
+    text = (
+        "Delmar Steel denied that its crews had skipped any inspection, "
+        "and the department has not disputed that account."
+    )
+    claim = _claim(labelled(nlp, rules, text), "crews had skipped")
+    assert claim.labels["status"].value == "disputed"
+    assert "denied" in spans_text(text, claim.labels["status"].spans)
+
+
+def test_status_a_later_denial_of_the_report_disputes_it(nlp, rules):
+    text = "The Financial Times reported that the company missed its financial targets. The company denied the report."
+    claim = _claim(labelled(nlp, rules, text), "missed its financial targets")
+    assert claim.labels["status"].value == "disputed"
+    assert "The company denied" in spans_text(text, claim.labels["status"].spans)
+
+
+def test_status_not_disputing_that_is_undisputed(nlp, rules):
+    text = "Officials said the bridge carries 40,000 vehicles a day. The company did not dispute that."
+    claim = _claim(labelled(nlp, rules, text), "40,000 vehicles")
+    assert claim.labels["status"].value == "undisputed"
+
+
+def test_status_the_articles_false_claim_contradicts(nlp, rules):
+    text = "Trump repeated the false claim that he opposed the invasion from the start."
+    claim = _claim(labelled(nlp, rules, text), "opposed the invasion")
+    assert claim.labels["status"].value == "contradicted"
+
+
+def test_status_plain_claims_stay_not_addressed(nlp, rules):
+    for claim in labelled(nlp, rules, "The bridge carries 40,000 vehicles a day. Trucks use River Road."):
+        assert claim.labels["status"].value == "not_addressed" and claim.labels["status"].spans == ()
+
+
+def test_source_pronoun_resolves_to_the_person_named_before(nlp, rules):
+    text = (
+        "“We will not reopen the bridge,” said Maria Keller, the department’s chief engineer. "
+        "She added that repairs could cost as much as $12 million."
+    )
+    claim = _claim(labelled(nlp, rules, text), "epairs could cost")
+    assert claim.labels["source"].value == "She"
+    assert spans_text(text, claim.labels["source_type"].spans) == "Maria Keller"
+    assert claim.labels["source_type"].value == "person"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "kind"),
+    [
+        ("Delmar Steel denied that its crews had skipped any inspection.", "crews", "organization"),
+        ("Council president Ana Ruiz said the vote would be held in June.", "vote", "person"),
+        ("The Trump campaign said the rally would go ahead.", "rally", "organization"),
+        ("The state transportation department said the bridge would stay closed.", "bridge", "government"),
+    ],
+)
+def test_source_types(nlp, rules, text, fragment, kind):
+    assert _claim(labelled(nlp, rules, text), fragment).labels["source_type"].value == kind

@@ -1,0 +1,310 @@
+"""Who a source is: a pronoun or generic source resolved to a named entity, and the source type.
+
+"She added that ..." names nobody; the article named Maria Keller a sentence earlier. The rules
+resolve such a source to the nearest compatible named mention before it (same sentence first, then
+up to ``WINDOW`` paragraphs back): person pronouns and person nouns ("the senator", "the
+candidate") to a person; "it", "the company", "the network" to an organization; "the department",
+"the court" to a mention whose name holds that noun ("State Department", "Supreme Court") when there
+is one; "the campaign" / "her campaign" to a "<Name> campaign" mention, else to the candidate.
+Within a sentence, subjects are preferred: news text continues with the last speaker.
+
+Named mentions are the parse's proper-noun chains; whether one is a person or an organization comes
+from spaCy's NER, run only on that short mention (and the source itself), never on whole paragraphs,
+so ``claimkit split`` keeps its speed. Output (see ``docs/evaluation.md``): the ``source`` label keeps
+the span in the text; the ``source_type`` label's ``spans`` locate the named mention the source was
+resolved to, the evidence its type rests on (``resolved_source`` reads it back).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from claimkit.annotate.frames import Lexicon
+from claimkit.annotate.types import Claim, Span, spans_text
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Token
+
+    from claimkit.annotate.nlp import ParsedParagraph
+
+WINDOW = 6
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+THING_PRONOUNS = frozenset({"it", "its"})
+_TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "president", "senator", "governor"})
+# The article's publisher (PolNeAR's metadata slug) → the names it calls itself by.
+PUBLISHER_NAMES: Mapping[str, tuple[str, ...]] = {
+    "wash-post": ("washington post", "the post", "post"),
+    "nyt": ("new york times", "the times", "times"),
+    "politico": ("politico",),
+    "usa-today": ("usa today",),
+    "breitbart": ("breitbart",),
+    "huff-post": ("huffington post", "huffpost"),
+    "west-journal": ("western journalism", "western journal"),
+}
+
+
+def resolved_source(claim: Claim, text: str) -> tuple[str, tuple[Span, ...]] | None:
+    """The entity a claim's source names: the ``source_type`` label's spans when the rules resolved
+    the source to a named mention, else the source span itself (None when there is no source)."""
+    kind = claim.labels.get("source_type")
+    if kind is not None and kind.spans:
+        return spans_text(text, kind.spans), kind.spans
+    source = claim.labels.get("source")
+    if source is None or not source.spans:
+        return None
+    return spans_text(text, source.spans), source.spans
+
+
+@cache
+def ner_pipeline(nlp: Language) -> Language | None:
+    """spaCy's NER component of the same pipeline package, sharing ``nlp``'s vocabulary; None when
+    the package has none (then the rules fall back to the lexicons)."""
+    import spacy
+
+    path = getattr(nlp, "path", None)
+    if path is None:
+        return None
+    try:
+        full = spacy.load(path, vocab=nlp.vocab, exclude=[n for n in nlp.pipe_names if n != "ner"])
+    except (OSError, ValueError):
+        return None
+    return full if "ner" in full.pipe_names else None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named mention: its paragraph and token range ``[start, end)``, and its NER label ('' if none)."""
+
+    para: int
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class EntityFinder:
+    """Resolution and typing for one article; NER results are cached per mention."""
+
+    paragraphs: Sequence[ParsedParagraph]
+    lex: Lexicon
+    ner: Language | None
+    publisher: str = ""
+    _labels: dict[tuple[int, int, int], str] = field(default_factory=dict)
+    _prefetched: bool = False
+
+    # -- NER on short mentions --------------------------------------------------------------------
+    def label(self, para: ParsedParagraph, start: int, end: int) -> str:
+        """The NER label of the mention's last word (PERSON, ORG, GPE, ...; '' when none)."""
+        key = (para.index, start, end)
+        if key not in self._labels:
+            self._prefetch(key)
+        return self._labels[key]
+
+    def _prefetch(self, key: tuple[int, int, int]) -> None:
+        """Label ``key`` and, in the same batch, every proper-noun chain of the article not labelled
+        yet: spaCy's NER costs ~10 ms per call on a tiny text, and little more per batch."""
+        keys = [key]
+        if not self._prefetched:
+            self._prefetched = True
+            for para in self.paragraphs:
+                keys.extend((para.index, a, b) for a, b in self._chains(para, 0, len(para.doc)))
+        keys = [k for k in dict.fromkeys(keys) if k not in self._labels]
+        if self.ner is None:
+            self._labels.update(dict.fromkeys(keys, ""))
+            return
+        docs = (self.paragraphs[p].doc[a:b].as_doc() for p, a, b in keys)
+        for k, doc in zip(keys, self.ner.pipe(docs, batch_size=256), strict=True):
+            ents = [e for e in doc.ents if e.end == len(doc)] or list(doc.ents)
+            self._labels[k] = ents[-1].label_ if ents else ""
+
+    # -- resolution -------------------------------------------------------------------------------
+    def resolve(self, para: ParsedParagraph, head: Token) -> Mention | None:
+        """The named mention a pronoun or generic source refers to, or None (named or unresolvable)."""
+        want = self._wanted(head)
+        if want is None:
+            return None
+        kind, noun = want
+        if kind == "campaign":
+            owner = [c for c in head.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS]
+            campaign = self._search(para, head, lambda p, m: self._is_campaign(p, m), subjects_first=False)
+            if campaign is not None and not owner:
+                return campaign
+            return self._search(para, head, lambda p, m: m.label == "PERSON")
+        if noun:
+            named = self._search(para, head, lambda p, m: noun in _words(p, m), subjects_first=False)
+            if named is not None:
+                return named
+        if kind == "PERSON" and noun:
+            return self._salient(para, head)
+        if kind == "PERSON":
+            return self._search(para, head, lambda p, m: m.label == "PERSON")
+        labels = ("ORG", "GPE", "NORP") if noun in self.lex.government_names or not noun else ("ORG",)
+        return self._search(para, head, lambda p, m: m.label in labels and not self._is_campaign(p, m))
+
+    def _salient(self, para: ParsedParagraph, head: Token) -> Mention | None:
+        """For "the candidate", "the businessman": the person the article has named most often so
+        far (by last name), the nearest on a tie; a role noun refers to the story's protagonist."""
+        counts: dict[str, int] = {}
+        nearest: dict[str, tuple[int, Mention]] = {}
+        for p in range(0, para.index + 1):
+            here = self.paragraphs[p]
+            limit = head.i if p == para.index else len(here.doc)
+            for m in self._mentions(here, 0, limit):
+                if m.label != "PERSON":
+                    continue
+                name = here.doc[m.end - 1].lower_
+                counts[name] = counts.get(name, 0) + 1
+                nearest[name] = (here.span.start + here.doc[m.start].idx, m)
+        if not counts:
+            return None
+        best = max(counts, key=lambda n: (counts[n], nearest[n][0]))
+        return nearest[best][1]
+
+    def _wanted(self, head: Token) -> tuple[str, str] | None:
+        """What a source needs to resolve to: (PERSON | ORG | campaign, a noun its name should hold)."""
+        lower, lemma = head.lower_, head.lemma_.lower()
+        if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS:
+            if lower in PERSON_PRONOUNS:
+                return "PERSON", ""
+            if lower in THING_PRONOUNS:
+                return "ORG", ""
+            return None
+        if head.pos_ == "PROPN" or any(c.pos_ == "PROPN" for c in head.subtree):
+            return None
+        if not any(c.dep_ in ("det", "poss") for c in head.children):
+            return None
+        if lemma == "campaign":
+            return "campaign", ""
+        if lemma in self.lex.generic_person_nouns:
+            return "PERSON", lemma
+        if lemma in self.lex.generic_org_nouns:
+            return "ORG", lemma
+        return None
+
+    def _is_campaign(self, para: ParsedParagraph, m: Mention) -> bool:
+        doc = para.doc
+        nxt = doc[m.end] if m.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in ("'s", "’s", "'", "’") and m.end + 1 < len(doc):
+            nxt = doc[m.end + 1]
+        return nxt is not None and nxt.lemma_.lower() == "campaign"
+
+    def _search(self, para: ParsedParagraph, head: Token, ok, *, subjects_first: bool = True) -> Mention | None:
+        """Nearest acceptable mention before ``head``: its own sentence, then earlier sentences and
+        paragraphs; in each sentence a subject first (the speaker being continued), else the last one."""
+        for p in range(para.index, max(-1, para.index - WINDOW - 1), -1):
+            here = self.paragraphs[p]
+            limit = head.i if p == para.index else len(here.doc)
+            for sent in reversed(here.sentences):
+                if sent.start >= limit:
+                    continue
+                found = [m for m in self._mentions(here, sent.start, min(sent.end, limit)) if ok(here, m)]
+                if not found:
+                    continue
+                subjects = [m for m in found if here.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
+                return (subjects or found)[0] if subjects_first and subjects else found[-1]
+        return None
+
+    def _mentions(self, para: ParsedParagraph, start: int, end: int) -> list[Mention]:
+        """Named mentions in ``[start, end)`` with their NER labels."""
+        return [Mention(para.index, a, b, self.label(para, a, b)) for a, b in self._chains(para, start, end)]
+
+    def _chains(self, para: ParsedParagraph, start: int, end: int) -> list[tuple[int, int]]:
+        """Proper-noun chains in ``[start, end)`` with a leading title ("Mr. Lew", "President Obama")."""
+        doc = para.doc
+        out: list[tuple[int, int]] = []
+        i = start
+        while i < end:
+            if doc[i].pos_ != "PROPN" or doc[i].lower_ in _TITLES:
+                i += 1
+                continue
+            j = i
+            while j + 1 < end and doc[j + 1].pos_ == "PROPN" and doc[j].dep_ in ("compound", "flat"):
+                j += 1
+            if j + 2 < end and doc[j + 1].lower_ == "of" and doc[j + 2].pos_ == "PROPN":  # "Department of Commerce"
+                j += 2
+                while j + 1 < end and doc[j + 1].pos_ == "PROPN" and doc[j].dep_ in ("compound", "flat"):
+                    j += 1
+            first = i
+            while first > start and doc[first - 1].lower_ in _TITLES:
+                first -= 1
+            out.append((first, j + 1))
+            i = j + 1
+        return out
+
+    # -- source type ------------------------------------------------------------------------------
+    def source_type(self, para: ParsedParagraph, source: Sequence[int]) -> tuple[str, float, Mention | None]:
+        """(type, score, the named mention it rests on when the source was resolved)."""
+        if not source:
+            return "anonymous", 0.6, None
+        doc = para.doc
+        head = min((doc[i] for i in source), key=lambda t: len(list(t.ancestors)))
+        mention = self.resolve(para, head)
+        if mention is not None:
+            where = self.paragraphs[mention.para]
+            return self._type_of(where, list(range(mention.start, mention.end)), resolved=True), 0.6, mention
+        return self._type_of(para, source), 0.6, None
+
+    def _type_of(self, para: ParsedParagraph, tokens: Sequence[int], *, resolved: bool = False) -> str:
+        doc, lex = para.doc, self.lex
+        types = lex.source_types
+        head = min((doc[i] for i in tokens), key=lambda t: len(list(t.ancestors)))
+        words = [doc[i].lower_ for i in tokens]
+        text = " ".join(words).replace("’", "'")
+        word, lemma = head.lower_, head.lemma_.lower()
+        if self._is_publisher(text) or (word in ("we", "us") and head.i not in para.quoted):
+            return "publication"
+        if word in types["person_pronouns"] or word in lex.person_roles or lemma in lex.person_roles:
+            return "person"
+        for kind in ("anonymous", "document", "government", "organization"):
+            if kind == "document" and head.pos_ == "PROPN":
+                continue  # "The Post", "The Times": an outlet's name, not a document
+            if word in types[kind] or lemma in types[kind]:
+                return kind
+        titles = {doc[i].lower_ for i in tokens if doc[i].head.i == head.i and doc[i].dep_ in ("compound", "appos")}
+        if head.pos_ == "PROPN" and titles & lex.person_roles:
+            return "person"  # "Council president Ana Ruiz", "State Department spokesman John Kirby"
+        if head.pos_ == "PROPN":
+            start = end = head.i
+            while start - 1 in tokens and doc[start - 1].pos_ == "PROPN":
+                start -= 1
+            label = self.label(para, start, end + 1)
+            if label == "PERSON":
+                return "person"
+            if label in ("ORG", "GPE", "NORP", "FAC"):
+                gov = set(words) & (types["government"] | lex.government_names)
+                if label == "GPE" or gov:
+                    return "government"
+                return "organization"
+        common = {doc[i].lower_ for i in tokens if doc[i].pos_ != "PROPN"}
+        for kind in ("government", "organization", "document"):
+            if (common if kind == "document" else set(words)) & types[kind]:
+                return kind
+        if head.pos_ == "PROPN" and any(c.dep_ == "det" for c in head.children):
+            return "organization"  # "The Post", "the Eagle Forum": people take no article
+        if head.pos_ == "PROPN":
+            propn = [doc[i] for i in tokens if doc[i].pos_ == "PROPN"]
+            if len(propn) == 1 and propn[0].text.isupper() and len(propn[0].text) > 1:
+                return "organization"
+            return "person"
+        return "person"
+
+    def _is_publisher(self, text: str) -> bool:
+        names = PUBLISHER_NAMES.get(self.publisher, ())
+        return any(re.search(rf"(^|\s){re.escape(n)}($|\s|')", text) for n in names)
+
+
+def _words(para: ParsedParagraph, m: Mention) -> set[str]:
+    return {para.doc[i].lemma_.lower() for i in range(m.start, m.end)} | {
+        para.doc[i].lower_ for i in range(m.start, min(m.end + 1, len(para.doc)))
+    }
+
+
+def mention_spans(para: ParsedParagraph, m: Mention) -> tuple[Span, ...]:
+    """Article character span of a mention."""
+    doc = para.doc
+    return (Span(para.span.start + doc[m.start].idx, para.span.start + doc[m.end - 1].idx + len(doc[m.end - 1].text)),)

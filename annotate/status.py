@@ -1,0 +1,411 @@
+"""Dispute status across the article: find what addresses a claim, wherever it is, and say who.
+
+A claim's status rests on *evidence* words; this module finds them and links them to the claim(s)
+they address:
+
+- the claim's own frame: "X denied that A" (A disputed), "X has not disputed that A" (undisputed),
+  "X confirmed that A" (corroborated), "X falsely claimed that A" / "the false claim that A"
+  (contradicted: the article's own voice);
+- a verdict elsewhere that points back: "X denied the report", "a charge X denied", "which he has
+  denied", "His campaign confirmed.", "a fact later confirmed by the department", "X disputed their
+  account", "that's untrue", "the debunked accounts", "In fact, ..." — the anaphor or the bare verb
+  stands for the nearest earlier claim the article attributes to someone (same or previous
+  paragraph), or for the content of the noun it names ("allegations that A, which he denied");
+- negation turns a dispute into ``undisputed`` ("nor have they denied", "did not dispute that") and
+  cancels a confirmation or contradiction (nothing is known then).
+
+When several verdicts reach one claim, its own frame wins (a claim someone denies stays disputed
+even when a third party "has not disputed that account"), then the stronger verdict:
+contradicted > disputed > corroborated > undisputed. The evidence spans are the verdict words and
+the mention of who disputes or backs the claim (none when it is the article itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from claimkit.annotate.frames import Frame, Lexicon, subject_of, subtree
+from claimkit.annotate.types import Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from claimkit.annotate.nlp import ParsedParagraph
+
+NOT_ADDRESSED, UNDISPUTED, DISPUTED, CORROBORATED, CONTRADICTED = (
+    "not_addressed",
+    "undisputed",
+    "disputed",
+    "corroborated",
+    "contradicted",
+)
+_RANK = {NOT_ADDRESSED: 0, UNDISPUTED: 1, CORROBORATED: 2, DISPUTED: 3, CONTRADICTED: 4}
+_POINTERS = frozenset({"it", "this", "that", "these", "those", "which"})
+_FACT_MARKERS = frozenset({"actually"})
+# A verdict word the tagger took for a noun ("a claim that X strongly disputes") still acts as a verb here.
+# A fragment ("Its donations") is never what a verdict addresses.
+_MIN_TARGET_TOKENS = 3
+_VERBAL_DEPS = frozenset({"ROOT", "acl", "relcl", "ccomp", "advcl", "conj"})
+
+
+@dataclass(frozen=True)
+class ClaimSite:
+    """Where a claim sits in the parse and the attribution frame the rules gave it (if any)."""
+
+    para: ParsedParagraph | None
+    tokens: frozenset[int]
+    frame: Frame | None
+    kind: str | None
+
+    @property
+    def start(self) -> int:
+        """Character offset of the claim's first token, for reading order across paragraphs."""
+        if self.para is None or not self.tokens:
+            return -1
+        return self.para.span.start + self.para.doc[min(self.tokens)].idx
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A status for one claim, its score, the evidence character spans, and whether the claim's own frame gave it."""
+
+    value: str
+    score: float
+    spans: tuple[Span, ...] = ()
+    own: bool = False
+
+    def beats(self, other: Verdict) -> bool:
+        if self.own != other.own:
+            return self.own
+        return _RANK[self.value] > _RANK[other.value]
+
+
+def verdict_kind(lex: Lexicon, lemma: str) -> str | None:
+    """``dispute``, ``corroborate`` or ``contradict`` for a verdict word, else None."""
+    if lemma in lex.dispute_verbs:
+        return "dispute"
+    if lemma in lex.corroborate_verbs:
+        return "corroborate"
+    if lemma in lex.contradict_verbs:
+        return "contradict"
+    return None
+
+
+def status_value(kind: str | None, negated: bool) -> str | None:
+    """ "denied" → disputed, "has not disputed" → undisputed; "confirmed" → corroborated and
+    "contradicted" → contradicted, unless negated (then nothing is known)."""
+    if kind == "dispute":
+        return UNDISPUTED if negated else DISPUTED
+    if negated:
+        return None
+    return {"corroborate": CORROBORATED, "contradict": CONTRADICTED}.get(kind or "")
+
+
+def _negated(tok: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never", "nor") for c in tok.children) or any(
+        c.lower_ == "nor" for c in tok.head.children if tok.dep_ == "conj"
+    )
+
+
+def _char_spans(para: ParsedParagraph, tokens: set[int]) -> tuple[Span, ...]:
+    """Article character spans of ``tokens`` (punctuation left out), merged across whitespace."""
+    doc, base, text = para.doc, para.span.start, para.doc.text
+    out: list[Span] = []
+    for i in sorted(tokens):
+        tok = doc[i]
+        if tok.is_punct:
+            continue
+        span = Span(base + tok.idx, base + tok.idx + len(tok.text))
+        if out and text[out[-1].end - base : span.start - base].strip() == "":
+            out[-1] = Span(out[-1].start, span.end)
+        else:
+            out.append(span)
+    return tuple(out)
+
+
+def _pointer_clause(clauses: Sequence[Token]) -> Token | None:
+    """The pointer subject of a short complement that only points back ("denied it happened",
+    "denied that that was the case", "confirmed it was true"), else None."""
+    if len(clauses) != 1:
+        return None
+    clause = clauses[0]
+    size = sum(1 for t in clause.subtree if not t.is_punct)
+    subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if size <= 5 and subjects and subjects[0].lower_ in _POINTERS:
+        return subjects[0]
+    return None
+
+
+def _who(verb: Token) -> set[int]:
+    """The mention of who gives the verdict: the verb's subject, or its passive agent ("by the department")."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return {t.i for c in child.children if c.dep_ == "pobj" for t in c.subtree}
+    subject = subject_of(verb)
+    if subject is None or subject.lower_ in _POINTERS:
+        return set()
+    if verb.dep_ in ("relcl", "acl") and subject.i == verb.head.i:
+        return set()
+    return {t.i for t in subject.subtree if not (t.dep_ == "relcl" or t.is_punct)} - _relcl_tokens(subject)
+
+
+def _relcl_tokens(tok: Token) -> set[int]:
+    return {i for c in tok.children if c.dep_ in ("relcl", "acl", "appos") for i in subtree(c)}
+
+
+def _cue_words(verb: Token) -> set[int]:
+    return {verb.i} | {c.i for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i}
+
+
+class StatusFinder:
+    """Links verdicts to claims for one article (``find`` is the entry point)."""
+
+    def __init__(self, sites: Sequence[ClaimSite], lex: Lexicon) -> None:
+        self.sites = sites
+        self.lex = lex
+        self.verdicts: list[Verdict | None] = [None] * len(sites)
+
+    def find(self) -> list[Verdict | None]:
+        """Own-frame verdicts first, then every verdict word of the paragraphs that hold claims."""
+        for k, site in enumerate(self.sites):
+            verdict = self._own(site)
+            if verdict is not None:
+                self._give(k, verdict)
+        seen: set[int] = set()
+        for site in self.sites:
+            if site.para is None or site.para.index in seen:
+                continue
+            seen.add(site.para.index)
+            self._scan(site.para)
+        return self.verdicts
+
+    def _give(self, k: int, verdict: Verdict) -> None:
+        current = self.verdicts[k]
+        if current is None or verdict.beats(current):
+            self.verdicts[k] = verdict
+
+    # -- the claim's own frame -------------------------------------------------------------------
+    def _own(self, site: ClaimSite) -> Verdict | None:
+        frame, para = site.frame, site.para
+        if frame is None or para is None or site.kind not in ("verb", "noun"):
+            return None
+        doc, lex = para.doc, self.lex
+        cue = [doc[i] for i in frame.cue]
+        evidence = set(frame.cue) | set(frame.source)
+        if any(c.lower_ in lex.false_adverbs for t in cue for c in t.children if c.dep_ == "advmod") or any(
+            c.lower_ in lex.false_adjectives for t in cue for c in t.children if c.dep_ == "amod"
+        ):
+            words = {c.i for t in cue for c in t.children if c.lower_ in lex.false_adverbs | lex.false_adjectives}
+            return Verdict(CONTRADICTED, 0.7, _char_spans(para, set(frame.cue) | words), own=True)
+        for tok in cue:
+            kind = verdict_kind(lex, tok.lemma_.lower())
+            if kind is None:
+                continue
+            value = status_value(kind, any(_negated(t) for t in cue))
+            if value is not None:
+                return Verdict(value, 0.75 if kind == "dispute" else 0.7, _char_spans(para, evidence), own=True)
+        return None
+
+    # -- verdicts elsewhere ----------------------------------------------------------------------
+    def _scan(self, para: ParsedParagraph) -> None:
+        lex, doc = self.lex, para.doc
+        lemmas, lower = para.lemmas, para.lower
+        for i in range(len(doc)):
+            lemma = lemmas[i]
+            kind = verdict_kind(lex, lemma)
+            if kind is not None and (doc[i].pos_ in ("VERB", "AUX") or doc[i].dep_ in _VERBAL_DEPS):
+                self._verb_verdict(para, doc[i], kind)
+            elif lower[i] in lex.falsity_words or lemma in lex.falsity_words:
+                self._falsity(para, doc[i])
+            elif lower[i] == "fact" and i > 0 and lower[i - 1] == "in" and doc[i - 1].dep_ == "prep":
+                self._in_fact(para, doc[i - 1])
+            elif lower[i] == "contrary" and i not in para.quoted:
+                self._contrary(para, doc[i])
+            elif lower[i] in _FACT_MARKERS and doc[i].dep_ == "advmod" and i not in para.quoted:
+                self._in_fact(para, doc[i])
+
+    def _verb_verdict(self, para: ParsedParagraph, verb: Token, kind: str) -> None:
+        """A verdict verb whose object points back, or that has no object ("His campaign confirmed.")."""
+        clauses = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+        pointer = _pointer_clause(clauses)
+        if clauses and pointer is None:
+            return  # "denied that A": the claim's own frame
+        value = status_value(kind, _negated(verb))
+        if value is None:
+            return
+        anchor = pointer if pointer is not None else self._anaphor(verb)
+        if anchor is False:
+            return
+        evidence = _cue_words(verb) | _who(verb)
+        if anchor is not None:
+            evidence.add(anchor.i)
+        targets = self._noun_content(para, anchor) or self._following(para, anchor) if anchor is not None else []
+        if not targets:
+            start = (anchor if anchor is not None and verb.dep_ in ("relcl", "acl") else verb).left_edge
+            targets = self._previous(para, start.i, corroborating=kind == "corroborate")
+        score = 0.65 if kind == "dispute" else 0.6
+        for k in targets:
+            self._give(k, Verdict(value, score, _char_spans(para, evidence)))
+
+    def _anaphor(self, verb: Token) -> Token | None | bool:
+        """The word the verdict is about: the head noun of "a charge that X denied" / "a fact
+        confirmed by", an anaphoric object or passive subject ("denied the report"), None when the
+        verb has no object at all, and False when its object is something else (no verdict on a claim)."""
+        lex = self.lex
+        nouns = lex.anaphoric_objects
+        if verb.dep_ in ("relcl", "acl") and (verb.head.lemma_.lower() in nouns or verb.head.lower_ in nouns):
+            return verb.head
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+        if verb.dep_ in ("relcl",) and any(
+            c.lower_ in ("which", "that") and c.dep_ in ("dobj", "nsubjpass") for c in verb.children
+        ):
+            return verb.head
+        if not objects:
+            if any(
+                c.dep_ in ("prep", "acomp", "advcl") for c in verb.children if c.i > verb.i and c.lower_ != "through"
+            ):
+                return False  # "backed by", "questioned about": not a verdict on a claim
+            return None
+        obj = objects[0]
+        if obj.lemma_.lower() in nouns or obj.lower_ in nouns:
+            return obj
+        return False
+
+    def _falsity(self, para: ParsedParagraph, word: Token) -> None:
+        """ "that's untrue", "is simply not true", "an idea that was completely untrue", "got that
+        wrong": the author's voice contradicts; a quoted or attributed speaker disputes."""
+        lex = self.lex
+        head = word.head if word.dep_ in ("acomp", "attr", "amod", "oprd", "advmod") else word
+        if word.lower_ == "true" and not _negated(head) and not any(c.dep_ == "neg" for c in word.children):
+            return
+        if word.dep_ == "amod":  # "the debunked accounts", "a false claim"
+            noun = word.head
+            if noun.lemma_.lower() not in lex.anaphoric_objects and noun.lemma_.lower() not in lex.reporting_nouns:
+                return
+            if self._noun_content(para, noun):
+                # "X said A, repeating a false claim that B": A is the false claim too
+                for k in self._reporting_content(para, noun.head):
+                    self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, noun.i})))
+                return  # "the false claim that A": the own frame rule
+            targets = self._previous(para, noun.left_edge.i, corroborating=False, same_sentence_first=True)
+            for k in targets:
+                self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, noun.i})))
+            return
+        subject = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
+        pointer = subject if subject is not None else None
+        objects = [c for c in head.children if c.dep_ == "dobj"]
+        if head.lemma_ == "get" and objects:
+            pointer = objects[0]
+        if pointer is None:
+            return
+        if head.dep_ == "relcl" and pointer.lower_ in ("that", "which"):
+            pointer = head.head
+        if not (pointer.lower_ in _POINTERS or pointer.lemma_.lower() in lex.anaphoric_objects):
+            return
+        quoted = word.i in para.quoted
+        value = DISPUTED if quoted else CONTRADICTED
+        evidence = {word.i} | {c.i for c in head.children if c.dep_ == "neg"}
+        targets = self._noun_content(para, pointer) or self._previous(para, head.left_edge.i, corroborating=False)
+        for k in targets:
+            self._give(k, Verdict(value, 0.6, _char_spans(para, evidence)))
+
+    def _in_fact(self, para: ParsedParagraph, marker: Token) -> None:
+        """The article correcting a claim in its own voice: "but in fact Clinton used only one
+        account" contradicts the attributed claim just before it (same or previous sentence)."""
+        if marker.i in para.quoted:
+            return
+        clause = marker.head
+        if clause.i in para.quoted:
+            return
+        targets = self._previous(para, clause.left_edge.i, corroborating=False, same_sentence_first=True, near=True)
+        words = {marker.i} | {c.i for c in marker.children if c.lower_ == "fact"}
+        for k in targets:
+            self._give(k, Verdict(CONTRADICTED, 0.55, _char_spans(para, words)))
+
+    def _contrary(self, para: ParsedParagraph, word: Token) -> None:
+        """ "Contrary to his claim that A, ...": the article contradicts A."""
+        nouns = [g for c in word.children if c.lower_ == "to" for g in c.children if g.dep_ == "pobj"]
+        for noun in nouns:
+            for k in self._noun_content(para, noun) or self._following(para, noun):
+                self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, *(c.i for c in word.children)})))
+
+    # -- linking ---------------------------------------------------------------------------------
+    def _noun_content(self, para: ParsedParagraph, noun: Token | None) -> list[int]:
+        """Claims holding the content of a reporting noun ("allegations that A", "the claim that A")."""
+        if noun is None:
+            return []
+        for frames in para.frames:
+            for frame in frames:
+                if frame.kind == "noun" and noun.i in frame.cue:
+                    return [
+                        k
+                        for k, s in enumerate(self.sites)
+                        if s.para is not None and s.para.index == para.index and s.tokens & frame.content
+                    ]
+        return []
+
+    def _following(self, para: ParsedParagraph, noun: Token | None) -> list[int]:
+        """Claims of a that-clause right after the noun, however the parser attached it
+        ("accusations by Exxon Mobil that journalists had produced ...")."""
+        if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
+            return []
+        doc = para.doc
+        end = max(noun.i, max((t.i for c in noun.children if c.dep_ == "prep" for t in c.subtree), default=noun.i))
+        if end + 1 >= len(doc) or doc[end + 1].lower_ != "that" or doc[end + 1].dep_ != "mark":
+            return []
+        after = set(subtree(doc[end + 1].head)) - {end + 1}
+        return [k for k, s in enumerate(self.sites) if s.para is para and s.tokens & after]
+
+    def _reporting_content(self, para: ParsedParagraph, verb: Token) -> list[int]:
+        """Claims in the content of the reporting frame that ``verb`` (an advcl) hangs off."""
+        if verb.dep_ != "advcl":
+            return []
+        head = verb.head.i
+        for frames in para.frames:
+            for frame in frames:
+                if head in frame.cue and frame.content:
+                    return [k for k, s in enumerate(self.sites) if s.para is para and s.tokens & frame.content]
+        return []
+
+    def _previous(
+        self,
+        para: ParsedParagraph,
+        before: int,
+        *,
+        corroborating: bool,
+        same_sentence_first: bool = False,
+        near: bool = False,
+    ) -> list[int]:
+        """The nearest earlier claim attributed to a source (same paragraph, else the previous one);
+        for a confirmation, the nearest earlier claim in the paragraph when none is attributed."""
+        position = para.span.start + para.doc[before].idx
+        sentence = para.sentence_of_token[before]
+        earlier = [
+            (s.start, k)
+            for k, s in enumerate(self.sites)
+            if s.para is not None
+            and 0 <= s.start < position
+            and para.index - s.para.index <= (0 if near else 1)
+            and len(s.tokens) >= _MIN_TARGET_TOKENS
+        ]
+        earlier.sort(reverse=True)
+        if near:
+            earlier = [
+                (start, k)
+                for start, k in earlier
+                if sentence - self.sites[k].para.sentence_of_token[min(self.sites[k].tokens)] <= 1  # type: ignore[union-attr]
+            ]
+        for _, k in earlier:
+            if self.sites[k].kind is not None:
+                return [k]
+        if corroborating or same_sentence_first:
+            same = [k for _, k in earlier if self.sites[k].para is para]
+            return same[:1]
+        return []
+
+
+def find_statuses(sites: Sequence[ClaimSite], lex: Lexicon) -> list[Verdict | None]:
+    """One verdict (or None: not addressed) per claim, in order."""
+    return StatusFinder(sites, lex).find()
