@@ -282,7 +282,7 @@ def _distribution(df: pd.DataFrame, f: Field) -> list[str]:
     import pandas as pd
 
     if f.kind == "flag":
-        counts = Counter(bool(v) for v in df[f.name])
+        counts: Counter[Any] = Counter(bool(v) for v in df[f.name])
         names: list[tuple[str, Any]] = [("true", True), ("false", False)]
     elif f.region_of:
         counts = Counter(v for vs in df[f.name] for v in vs)

@@ -8,13 +8,18 @@ A sentence is cut at *split points*, each detaching a subtree as a claim of its 
   [WhatsApp] hacked phones";
 - non-restrictive relative clauses ("Candiru, ... (which is said to be used ...)"), with the noun they
   describe standing in for the relative pronoun;
-- in ``proposition`` granularity also restrictive relative clauses, appositives, participial
-  modifiers and clauses, and list coordination (one claim per conjunct), close to PropSegmEnt.
+- in ``proposition`` granularity also appositives, participial modifiers and clauses, and list
+  coordination (one claim per conjunct), close to PropSegmEnt;
+- complements of stance verbs ("wants | to preserve its policy", "called | the deal a disaster"),
+  whose frame, like "NSO has said", is no claim; and concessive clauses ("..., although X").
 
 "According to X" and trailing or parenthetical "..., X said" frames are cut out of the claim they
 qualify; the sourcing rules still see them and attribute the claim (see ``annotate.frames``).
 Claims keep exact character spans into the original article (discontinuous when a shared subject
-is borrowed) and never cross a sentence.
+is borrowed) and never cross a sentence. A claim's text is exactly the words under its spans (the
+complementizer "that" belongs to the frame, in neither), and a cut that would leave a fragment is
+not made (``_SentenceSplitter._stands_alone``): the larger unit stays. ``claimkit eval claims``
+(``models/evaluation/claim_quality.py``) counts what still comes out malformed.
 """
 
 from __future__ import annotations
@@ -22,18 +27,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from claimkit.annotate.frames import SUBJECTS, Frame, find_frames, subject_of, subtree
 from claimkit.annotate.nlp import ParsedArticle, parse_articles
-from claimkit.annotate.predictor import Predictor
+from claimkit.annotate.predictor import ParsedBatchPredictor, ParsedPredictor, Predictor
 from claimkit.annotate.tokens import TokenTable
 from claimkit.annotate.types import Article, Claim, Span, SplitArticle
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
-    from spacy.tokens import Token
 
 Granularity = Literal["clause", "proposition"]
 GRANULARITIES: tuple[str, ...] = ("clause", "proposition")
@@ -43,6 +49,12 @@ _NP_MODIFIERS = frozenset({"det", "compound", "amod", "poss", "nummod", "nmod", 
 _MAX_LIST_CLAIMS = 8
 _SEPARATORS = frozenset({",", ";", ":", "—", "–", "-", "--"})
 _OPENING_MARKS = frozenset({"“", '"', "‘", "``", "''", "("})
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_AUX = ("aux", "auxpass")
+_STANCE_COMPLEMENTS = frozenset({"xcomp", "dobj", "ccomp", "oprd"})
+_PREDICATE_COMPLEMENTS = frozenset({"xcomp", "ccomp", "oprd"})
+_CONCESSIVE = frozenset({"although", "though", "whereas", "while"})
+_FRAME_EXTRAS = frozenset({"aux", "auxpass", "neg", "advmod", "cc", "mark", "prt"})
 
 
 @dataclass(frozen=True)
@@ -101,16 +113,37 @@ def sentence_units(
     quoted = set(quoted)
     frames = [f for f in (find_frames(sent) if frames is None else frames) if f.cue[0] not in quoted]
     splitter = _SentenceSplitter(sent, frames, granularity, table or TokenTable.of(sent.doc))
-    units = splitter.split(sent.root, frozenset())
+    units = _merge_verbless_head(splitter.split(sent.root, frozenset()), splitter)
     if not units:  # a sentence that is all frame or punctuation still yields itself
         units = [Unit(frozenset(t.i for t in sent if not t.is_space))]
     if granularity == "proposition":
-        units = [u for unit in units for u in splitter.expand_lists(unit)]
-        units = [u for unit in units for u in splitter.expand_modifiers(unit)]
+        units = [u for unit in units for u in splitter.keep_readable(unit, splitter.expand_lists(unit))]
+        units = [u for unit in units for u in splitter.keep_readable(unit, splitter.expand_modifiers(unit))]
     units = [splitter.resolve_pronouns(u) for u in units]
+    units = [splitter.finish(u) for u in units]
     if granularity == "proposition":
         units = [splitter.strip_sentence_marks(u) for u in units]
     return sorted((u for u in units if u.tokens), key=lambda u: min(u.tokens))
+
+
+def _merge_verbless_head(units: list[Unit], splitter: _SentenceSplitter) -> list[Unit]:
+    """A sentence's core that has no finite verb while the sentence has one ('"PENCE: And that's
+    why ...', a label before the clause that was cut away) joins the claim that follows it rather
+    than stand as a fragment."""
+    if len(units) < 2:
+        return units
+    doc, first = splitter.doc, units[0]
+    if splitter.sent.root.i not in first.tokens or any(doc[i].tag_ in _FINITE_TAGS for i in first.tokens):
+        return units
+    if not splitter.sentence_finite:
+        return units
+    after = [u for u in units[1:] if min(u.tokens) > max(first.tokens)]
+    if not after:
+        return units
+    target = min(after, key=lambda u: min(u.tokens))
+    gap = range(max(first.tokens) + 1, min(target.tokens))  # the ":" and "And" the cut had dropped
+    merged = Unit(first.tokens | target.tokens | {i for i in gap if not splitter.table.is_space[i]})
+    return [merged if u is target else u for u in units[1:]]
 
 
 class _SentenceSplitter:
@@ -125,20 +158,51 @@ class _SentenceSplitter:
         self.substitutes: dict[int, tuple[int, ...]] = {}
         self.frame_pps: set[int] = set()  # "according to X", "..., X said": cue + source, not content
         self.content_heads: set[int] = set()
+        self.concessive: set[int] = set()
+        self.kept_content: set[int] = set()  # frame verbs whose content could not stand alone
+        self.stance_extra: dict[int, frozenset[int]] = {}  # stance content head -> the other complements
+        self.absorbed: set[int] = set()  # complements carried by another head's claim
         for frame in frames:
             if frame.content_heads:
                 self.frame_by_cue[frame.cue[0] if frame.kind != "verb" else _verb_of(sent, frame)] = frame
                 self.content_heads.update(frame.content_heads)
+            elif frame.kind == "stance":
+                self._add_stance_content(frame)
             elif frame.kind == "according":
                 self.frame_pps.add(min(frame.cue))
-            elif frame.kind == "verb":  # "..., X said" / "A, X said, is B"
-                self.frame_pps.add(_verb_of(sent, frame))
+            elif frame.kind == "verb" and _concessive(self.doc[_verb_of(sent, frame)]):
+                self.concessive.add(_verb_of(sent, frame))  # "..., although X disputed it": a clause
+            elif frame.kind == "verb":
+                self.frame_pps.add(_verb_of(sent, frame))  # "..., X said" / "A, X said, is B"
+
+    @cached_property
+    def sentence_finite(self) -> bool:
+        """Whether the sentence has a finite verb (read lazily: most sentences never ask)."""
+        return any(t.tag_ in _FINITE_TAGS for t in self.sent)
+
+    def _add_stance_content(self, frame: Frame) -> None:
+        """Cut a stance verb's complements away from it as one claim ("wants | to preserve its
+        policy", "called | the deal a disaster"): the source's stance is attributed content, the
+        frame "The company wants" is the author's and, like "NSO has said", no claim of its own.
+        The first complement heads the claim; the others ride along as inherited tokens."""
+        verb = self.doc[_verb_of(self.sent, frame)]
+        heads = [
+            c for c in verb.children if c.dep_ in _STANCE_COMPLEMENTS and c.i > verb.i and subtree(c) <= frame.content
+        ]
+        if not any(h.dep_ in _PREDICATE_COMPLEMENTS for h in heads) or verb.i in self.frame_by_cue:
+            return  # an object alone ("rejected | the tax increase") is an event, not a stance's content
+        self.frame_by_cue[verb.i] = frame
+        self.content_heads.add(heads[0].i)
+        self.stance_extra[heads[0].i] = frozenset().union(*(subtree(h) for h in heads[1:]))
+        self.absorbed.update(h.i for h in heads[1:])
 
     # -- split points -------------------------------------------------------------------------
     def split_kind(self, tok: Token) -> str | None:
         """Why ``tok``'s subtree becomes a claim of its own, or None when it stays in its parent."""
         if tok.i in self.content_heads:
             return "content"
+        if tok.i in self.absorbed:
+            return "absorbed"
         if tok.i in self.frame_pps:
             return "frame"
         dep, head = tok.dep_, tok.head
@@ -160,7 +224,15 @@ class _SentenceSplitter:
             and any(c.dep_ in SUBJECTS for c in tok.children)
         ):
             return "comma_clause"  # "A was targeted, B sued NSO, and ..." parsed as a complement
-        if dep == "relcl" and (self.fine or _non_restrictive(tok)):
+        if tok.i in self.concessive or (self.fine and _concessive(tok)):
+            # "..., although two council members disputed that timeline": once taken for a "..., X
+            # said" frame and dropped; a claim of its own (splitting every concessive clause cost
+            # claim macro-F1 on PolNeAR dev, so in clause granularity the others stay in their clause;
+            # proposition granularity cuts them all: +1 F1 on PropSegmEnt dev)
+            return "concessive"
+        if dep == "relcl" and _non_restrictive(tok):
+            # restrictive ones stay in both granularities: cutting them lowered PropSegmEnt F1 on each
+            # half of dev (docs/evaluation.md), and "the company that sells spyware" is one referent
             return "relcl"
         if dep == "parataxis" and any(c.dep_ in SUBJECTS for c in tok.children):
             return "parataxis"
@@ -192,23 +264,82 @@ class _SentenceSplitter:
                 if kind is None:
                     stack.append(child)
                     continue
+                if kind == "absorbed":
+                    dropped |= subtree(child)
+                    continue
                 if kind != "frame":
-                    units.extend(self._detach(child, kind))
+                    detached = self._detach(child, kind)
+                    if not self._stands_alone(child, kind, detached):
+                        self._undo(child, kind)
+                        stack.append(child)  # keep the larger unit rather than emit a fragment
+                        continue
+                    units.extend(detached)
                 dropped |= self._leftovers(tok, child, kind, root)
         own -= dropped
         frame = self.frame_by_cue.get(root.i)
-        if frame is None or frame.kind != "verb":  # a verb frame alone ("NSO has said") is no claim
+        if frame is not None and frame.kind == "stance" and root.i not in self.kept_content:
+            own -= self._stance_frame(frame, own)
+        if frame is None or frame.kind != "verb" or root.i in self.kept_content:
+            # a verb frame alone ("NSO has said") is no claim; one that kept its content is
             core = _trim(self.table, own | set(inherited))
-            if any(not self.table.is_punct[i] for i in core):
+            if any(not self.table.is_punct[i] for i in core) and not self._frame_residue(root, core, units):
                 units.insert(0, Unit(frozenset(core)))
         return units
+
+    def _stance_frame(self, frame: Frame, own: set[int]) -> set[int]:
+        """The tokens of a stance frame whose content was cut away ("The company wants"): all of
+        ``own`` when nothing but the source, the cue, auxiliaries and adverbs remains, else none
+        (a frame that also says when or where keeps its claim)."""
+        frame_words = set(frame.source) | set(frame.cue)
+        rest = [
+            i
+            for i in own
+            if i not in frame_words and not self.table.is_punct[i] and self.table.dep[i] not in _FRAME_EXTRAS
+        ]
+        return set(own) if not rest else set()
+
+    def _frame_residue(self, root: Token, core: set[int], detached: list[Unit]) -> bool:
+        """A noun frame's cue and source left after its content went ("Trump charges | that ..."):
+        verbless where the sentence has a verb, so it is no claim (like "NSO has said")."""
+        return (
+            root.i in self.frame_by_cue
+            and bool(detached)
+            and self.sentence_finite
+            and not any(self.doc[i].tag_ in _FINITE_TAGS for i in core)
+        )
+
+    def _stands_alone(self, child: Token, kind: str, detached: list[Unit]) -> bool:
+        """Whether the claim cut at ``child`` reads as a sentence: a finite verb when its sentence
+        has one (proposition-mode appositives and participles are verbless by design), no word
+        left dangling at its end, and every verb's subject inside it."""
+        head = child.head
+        if head.dep_ in ("prep", "agent") and not any(c.i != child.i and not c.is_punct for c in head.children):
+            return False  # "focusing on | ..." would leave the preposition without its object
+        core = next((u for u in detached if child.i in u.tokens), None)
+        if core is None:
+            return True  # the child was all frame: nothing of it becomes a claim
+        doc, tokens = self.doc, core.tokens
+        # reported content may be a non-finite complement ("wants | to preserve its policy",
+        # "polls showing | Trump leading"): it is what the source says, cut from the author's frame
+        reduced = (self.fine and child.dep_ in ("appos", "acl", "advcl")) or kind == "content"
+        if self.sentence_finite and not reduced and not any(doc[i].tag_ in _FINITE_TAGS for i in tokens):
+            return False
+        return not _dangles(doc, tokens) and not _subject_outside(doc, tokens)
+
+    def _undo(self, child: Token, kind: str) -> None:
+        """Forget what a rejected cut registered: a relative pronoun's stand-in, a frame's content cut."""
+        self.substitutes.pop(child.left_edge.i, None)
+        if kind == "content":
+            self.kept_content.add(child.head.i)
+            if child.i in self.stance_extra:  # the other complements stay in the frame's claim too
+                self.absorbed -= self.stance_extra[child.i]
 
     def _leftovers(self, head: Token, child: Token, kind: str, root: Token) -> set[int]:
         """Tokens of the parent that only made sense with the detached part: the "and" before a
         conjunct, and a frame inside a modifier ("people that NSO says ...", "as NSO says")."""
         if kind == "frame":
             return subtree(child)
-        if kind in ("conj", "parataxis", "comma_clause"):
+        if kind in ("conj", "parataxis", "comma_clause", "concessive"):
             return {
                 c.i
                 for c in head.children
@@ -225,22 +356,64 @@ class _SentenceSplitter:
 
     def _detach(self, tok: Token, kind: str) -> list[Unit]:
         head = tok.head
+        if kind == "concessive":  # the clause is the claim; "although" relates it to its head
+            marks = {c.i for c in tok.children if c.dep_ == "mark"}
+            return [Unit(u.tokens - marks) if tok.i in u.tokens else u for u in self.split(tok, frozenset())]
         if kind in ("content", "comma_clause"):
-            return self.split(tok, frozenset())
+            return self.split(tok, self.stance_extra.get(tok.i, frozenset()))
         if kind in ("conj", "advcl", "parataxis"):
             has_subject = any(c.dep_ in SUBJECTS for c in tok.children)
             subject = None if has_subject else subject_of(head)
             inherited: frozenset[int] = frozenset()
             if subject is not None and subject.dep_ != "expl":
                 inherited = frozenset(i for i in subtree(subject) if i < tok.left_edge.i or i > tok.right_edge.i)
+                inherited |= _shared_auxiliaries(tok, head)
             return self.split(tok, inherited)
-        noun_phrase = frozenset(_minimal_np(_np_head(head)))
+        # "the list of entities, which prevents ..." means the list; "the health of Donald Trump, who
+        # is 70" means Trump: climb "of" only for "which"/"that" over a common noun, and only in
+        # clause granularity (proposition mode keeps the parser's antecedent: +1 F1 on PropSegmEnt dev)
+        climb = kind != "relcl" or (
+            not self.fine and tok.left_edge.lower_ in ("which", "that") and head.pos_ != "PROPN"
+        )
+        noun = _np_head(head) if climb else head
+        noun_phrase = frozenset(_minimal_np(noun))
         if kind == "relcl":
             pronoun = tok.left_edge
             if pronoun.lower_ in _RELATIVE_PRONOUNS and pronoun.lower_ != "whose":
                 self.substitutes[pronoun.i] = tuple(sorted(noun_phrase))
                 return self.split(tok, frozenset())
         return self.split(tok, noun_phrase)  # appos, acl: "Robert Stromberg, [a] production designer"
+
+    def keep_readable(self, unit: Unit, parts: list[Unit]) -> list[Unit]:
+        """``parts`` when each still has the finite verb and the subjects that ``unit`` has, else
+        ``unit`` whole: a list member or modifier is split off only into a sentence."""
+        if len(parts) < 2:
+            return parts
+        doc = self.doc
+        finite = any(doc[i].tag_ in _FINITE_TAGS for i in unit.tokens)
+        for part in parts:
+            if finite and not any(doc[i].tag_ in _FINITE_TAGS for i in part.tokens):
+                return [unit]
+            if _subject_outside(doc, part.tokens) or _dangles(doc, part.tokens):
+                return [unit]
+        return parts
+
+    def finish(self, unit: Unit) -> Unit:
+        """Make the unit's words a readable sentence whose spans are exactly those words: drop a
+        leading complementizer "that" (the claim is the reported clause, not "that ..."), then any
+        punctuation it leaves at the start, and pair up quotation marks and brackets."""
+        t = self.table
+        ordered = sorted(unit.tokens)
+        words = [i for i in ordered if not t.is_punct[i]]
+        tokens = set(ordered)
+        if len(words) > 1 and t.dep[words[0]] == "mark" and t.lower[words[0]] == "that":
+            tokens.discard(words[0])
+            tokens = _trim(t, tokens)
+        tokens = _balance_marks(t, tokens, self.sent.start, self.sent.end)
+        ordered = sorted(tokens)
+        if len(ordered) > 1 and t.text[ordered[-1]] == "." and t.text[ordered[-2]].endswith("."):
+            tokens.discard(ordered[-1])  # "Richmond, Va.." once the clause after "Va." went
+        return Unit(frozenset(tokens)) if tokens != unit.tokens else unit
 
     def resolve_pronouns(self, unit: Unit) -> Unit:
         """Put the noun a relative pronoun stands for into the claim in its place: the spans gain
@@ -318,12 +491,59 @@ class _SentenceSplitter:
         return [unit]
 
 
+def _shared_auxiliaries(conj: Token, head: Token) -> frozenset[int]:
+    """The auxiliaries a non-finite conjunct shares with its head ("has either won or tied" →
+    "has ... tied"), so the conjunct's claim keeps a finite verb made of the article's words."""
+    if conj.dep_ != "conj" or conj.tag_ not in ("VBN", "VB", "VBG") or any(c.dep_ in _AUX for c in conj.children):
+        return frozenset()
+    return frozenset(c.i for c in head.children if c.dep_ in (*_AUX, "neg") and c.i < head.i)
+
+
+def _dangles(doc: Doc, tokens: frozenset[int]) -> bool:
+    """The last word is a determiner, conjunction, complementizer or object-less preposition."""
+    words = [i for i in sorted(tokens) if not doc[i].is_punct]
+    if not words:
+        return False
+    last = doc[words[-1]]
+    if last.dep_ in ("det", "predet") and last.head.i > last.i and last.head.i not in tokens:
+        return True  # "the" without its noun (not a floating "all" or "one another")
+    if last.dep_ in ("cc", "mark", "preconj") or (last.tag_ == "TO" and last.dep_ == "aux"):
+        return True
+    objects = [c for c in last.children if c.dep_ in ("pobj", "pcomp")]
+    return last.dep_ in ("prep", "agent", "dative") and any(c.i not in tokens for c in objects)
+
+
+def _subject_outside(doc: Doc, tokens: frozenset[int]) -> bool:
+    """A verb in ``tokens`` whose own subject lies outside them (so another word would read as its
+    subject); a relative pronoun is inside, it is replaced by its noun later."""
+    for i in tokens:
+        for child in doc[i].children:
+            if child.dep_ in SUBJECTS and child.i not in tokens and not _subject_member(child, tokens):
+                return True
+    return False
+
+
+def _subject_member(subject: Token, tokens: frozenset[int]) -> bool:
+    """A list member of the subject stands for it ("Morning Consult and Rasmussen had ...")."""
+    return any(t.i in tokens for t in subject.subtree if t.dep_ == "conj" and t.head.i == subject.i)
+
+
 def _verb_of(sent: SpacySpan, frame: Frame) -> int:
     doc = sent.doc
     for i in frame.cue:
         if doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("aux", "auxpass"):
             return i
     return frame.cue[0]
+
+
+def _concessive(verb: Token) -> bool:
+    """An adverbial clause with its own subject opened by "although", "though", "whereas" or
+    "while": a statement of its own, never a "..., X said" frame."""
+    return (
+        verb.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in verb.children)
+        and any(c.dep_ in SUBJECTS for c in verb.children)
+    )
 
 
 def _non_restrictive(relcl: Token) -> bool:
@@ -364,6 +584,9 @@ def _trim(t: TokenTable, tokens: set[int]) -> set[int]:
         ordered.pop(0)
     while ordered and t.dep[ordered[-1]] == "cc":
         ordered.pop()
+    words = [k for k, i in enumerate(ordered) if not t.is_punct[i]]
+    if words and t.dep[ordered[words[-1]]] == "cc":  # "... Moscow or." once the last conjunct went
+        del ordered[words[-1]]
     ordered = _drop_empty_brackets(t, ordered)
     kept = []
     for k, i in enumerate(ordered):  # a comma left dangling next to a removed part goes too
@@ -394,6 +617,81 @@ def _drop_empty_brackets(t: TokenTable, ordered: list[int]) -> list[int]:
     return [i for i in ordered if i not in drop]
 
 
+_PAIRED = {"“": "”", "(": ")", "[": "]"}
+
+
+def _balance_marks(t: TokenTable, tokens: set[int], start: int, end: int) -> set[int]:
+    """Give each quotation mark or bracket of a unit its partner, or drop it.
+
+    A closing mark that follows the unit with only punctuation between (the ``.”`` after reported
+    content whose final period belongs to the frame) joins the unit with that punctuation; an
+    opening mark whose partner lies beyond reach is dropped, and so is a partner-less closing mark.
+    Straight double quotes pair by count. Only marks the sentence itself pairs are touched: a
+    quotation running over several sentences is the article's, and its marks stay as written.
+    """
+    ordered = sorted(tokens)
+    if not ordered:
+        return tokens
+    out = set(tokens)
+    closers = {v: k for k, v in _PAIRED.items()}
+    stack: list[int] = []
+    unmatched: list[int] = []
+    for i in ordered:
+        text = t.text[i]
+        if text in _PAIRED:
+            stack.append(i)
+        elif text in closers:
+            if stack and t.text[stack[-1]] == closers[text]:
+                stack.pop()
+            else:
+                unmatched.append(i)
+    straight = [i for i in ordered if t.text[i] == '"']
+    if len(straight) % 2:
+        unmatched.append(straight[-1] if _is_opening(t, straight[-1]) else straight[0])
+    for i in stack + unmatched:
+        partner = _partner(t, i, start, end)
+        if partner is None:
+            continue  # the sentence itself leaves it open: the article's quotation, not the claim's
+        last = ordered[-1]
+        if partner > last and all(t.is_punct[j] or t.is_space[j] for j in range(last + 1, partner + 1)):
+            out.update(range(last + 1, partner + 1))
+        elif partner < i and partner not in out and i == ordered[0]:
+            out.discard(i)
+        elif partner not in out:
+            out.discard(i)
+    return {i for i in out if not t.is_space[i]}
+
+
+def _is_opening(t: TokenTable, i: int) -> bool:
+    return i + 1 < len(t.text) and not t.ws[i]
+
+
+def _partner(t: TokenTable, i: int, start: int, end: int) -> int | None:
+    """The index of the mark pairing with mark ``i`` inside the sentence ``[start, end)``, else None."""
+    text = t.text[i]
+    if text == '"':
+        marks = [j for j in range(start, end) if t.text[j] == '"']
+        k = marks.index(i)
+        if len(marks) % 2:
+            return None
+        return marks[k + 1] if k % 2 == 0 else marks[k - 1]
+    closers = {v: k for k, v in _PAIRED.items()}
+    if text in _PAIRED:
+        depth = 0
+        for j in range(i, end):
+            depth += (t.text[j] == text) - (t.text[j] == _PAIRED[text])
+            if depth == 0:
+                return j
+        return None
+    opener = closers[text]
+    depth = 0
+    for j in range(i, start - 1, -1):
+        depth += (t.text[j] == text) - (t.text[j] == opener)
+        if depth == 0:
+            return j
+    return None
+
+
 def unit_spans(t: TokenTable, tokens: Iterable[int]) -> tuple[Span, ...]:
     """Character spans (doc-relative) of a token set: neighbouring tokens (with only whitespace
     between them) make one span, so a claim has as few pieces as its words allow."""
@@ -411,19 +709,18 @@ def unit_spans(t: TokenTable, tokens: Iterable[int]) -> tuple[Span, ...]:
 
 def unit_text(t: TokenTable, unit: Unit) -> str:
     """A readable standalone text: the unit's words in order (a relative pronoun was already
-    replaced by its noun), a leading complementizer ("that") dropped, first letter capitalised."""
+    replaced by its noun, a leading "that" already left out of the unit, so the text is exactly
+    the words under the claim's spans), first letter capitalised."""
     pieces: list[str] = []
     ordered = sorted(unit.tokens)
     for n, i in enumerate(ordered):
-        if n == 0 and t.dep[i] == "mark" and t.lower[i] in ("that", "whether", "if"):
-            continue
         if pieces and pieces[-1] != " " and i - 1 not in unit.tokens and not t.is_punct[i]:
             pieces.append(" ")
         pieces.append(t.text[i])
         nxt = ordered[n + 1] if n + 1 < len(ordered) else None
         if nxt is not None and nxt == i + 1 and t.ws[i]:
             pieces.append(" ")
-    text = "".join(pieces).replace("( )", "").replace("()", "").strip()
+    text = "".join(pieces).strip()
     text = " ".join(text.split())
     return text[:1].upper() + text[1:] if text else text
 
@@ -445,29 +742,34 @@ def split_and_label(
     batch_articles: int = 32,
     progress: bool = False,
 ) -> Iterator[SplitArticle]:
-    """Split articles and label their claims, streaming.
+    """Split articles and label their claims, streaming, with one spaCy pass per article.
 
-    The rule predictor reuses the parse the splitter made (one spaCy pass per article); any other
+    A predictor that takes the splitter's parse (``ParsedPredictor``: one article at a time, such as
+    the rules; ``ParsedBatchPredictor``: batches, such as a model with the rules) gets it; any other
     predictor receives batches of ``batch_articles`` split articles.
     """
     from tqdm import tqdm
 
-    from claimkit.annotate.sourcing import RulePredictor
-
     parsed_stream = tqdm(
         parse_articles(articles, nlp), desc="articles", unit=" art", disable=not progress or None, file=sys.stderr
     )
-    batch: list[SplitArticle] = []
+    batch: list[tuple[ParsedArticle, SplitArticle]] = []
     for parsed in parsed_stream:
         item = split_parsed(parsed, granularity)
         if predictor is None:
             yield item
-        elif isinstance(predictor, RulePredictor):
+        elif isinstance(predictor, ParsedPredictor):
             yield predictor.label_parsed(parsed, item)
         else:
-            batch.append(item)
+            batch.append((parsed, item))
             if len(batch) >= batch_articles:
-                yield from predictor.predict(batch)
+                yield from _predict_batch(predictor, batch)
                 batch = []
     if batch and predictor is not None:
-        yield from predictor.predict(batch)
+        yield from _predict_batch(predictor, batch)
+
+
+def _predict_batch(predictor: Predictor, batch: list[tuple[ParsedArticle, SplitArticle]]) -> list[SplitArticle]:
+    if isinstance(predictor, ParsedBatchPredictor):
+        return predictor.predict_parsed([p for p, _ in batch], [item for _, item in batch])
+    return predictor.predict([item for _, item in batch])

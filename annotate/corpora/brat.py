@@ -96,8 +96,8 @@ def parse_ann(ann_text: str, text: str, origin: str = "<ann>") -> tuple[dict[str
                 spans.append(Span(start, end))
             entities[ident] = Entity(ident, m["type"], tuple(spans), " ".join(text[s.start : s.end] for s in spans))
         elif ident.startswith("E") and len(parts) >= 2:
-            roles = [tuple(arg.split(":", 1)) for arg in parts[1].split() if ":" in arg]
-            events.append((ident, roles))  # type: ignore[arg-type]
+            roles = [(role, target) for role, target in (arg.split(":", 1) for arg in parts[1].split() if ":" in arg)]
+            events.append((ident, roles))
     attributions = []
     for ident, roles in events:
         contents, source, cue = [], None, None

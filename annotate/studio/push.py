@@ -174,7 +174,7 @@ def _send_batches(
             if pending is not None:
                 studio.call(pending.result)
                 bar.update(pending_size)
-            pending, pending_size = pool.submit(send, id=project_id, request=batch), len(batch)
+            pending, pending_size = pool.submit(send, id=project_id, request=batch), len(batch)  # type: ignore[arg-type]
             sent += len(batch)
         if pending is not None:
             studio.call(pending.result)

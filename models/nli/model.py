@@ -178,7 +178,7 @@ def load_encoder(name_or_path: str, labels: Sequence[str]) -> PreTrainedModel:
 
 def check_labels(model: PreTrainedModel, labels: Sequence[str], origin: str) -> None:
     """Refuse a model whose label map disagrees with the schema's attribution values."""
-    id2label: dict[int, str] = dict(model.config.id2label or {})
+    id2label = {int(i): str(name) for i, name in (model.config.id2label or {}).items()}
     found = [id2label[i] for i in range(int(model.config.num_labels or 0))]
     if found != list(labels):
         raise ModelError(

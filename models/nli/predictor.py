@@ -91,7 +91,7 @@ def content_spans(
     return tuple(_strip(text, span) for span in merge_spans(pieces, text) if text[span.start : span.end].strip())
 
 
-def _concat(parts: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+def _concat(parts: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per-premise token arrays of one article → one array per field (empty arrays for no premise)."""
     if not parts:
         return (
@@ -100,7 +100,8 @@ def _concat(parts: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
             np.zeros(0, dtype=bool),
             np.zeros(0, dtype=bool),
         )
-    return tuple(np.concatenate(field) for field in zip(*parts, strict=True))
+    starts, ends, in_core, verdict = (np.concatenate(field) for field in zip(*parts, strict=True))
+    return starts, ends, in_core, verdict
 
 
 def _strip(text: str, span: Span) -> Span:

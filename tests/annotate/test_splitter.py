@@ -68,7 +68,9 @@ def test_split_proposition_mode_splits_appositives(nlp):
 
 
 def test_split_proposition_mode_is_finer(nlp):
-    text = "He was married for ten years to actress Meg Ryan, whom he met in 1989."
+    # (an earlier sentence here, "... married for ten years to actress Meg Ryan ...", was finer only
+    # through a verbless fragment, "ten years to actress Meg Ryan", which is no longer emitted)
+    text = "Python, a language launched by Guido van Rossum in 1991, is popular."
     assert len(texts(nlp, text, "proposition")) > len(texts(nlp, text, "clause"))
 
 
@@ -106,3 +108,89 @@ def test_split_paragraph_and_sentence_indices(nlp):
     text = "Heading without a period\n\nFirst sentence here. Second one there.\n\nThird paragraph."
     claims = claims_of(nlp, text)
     assert [(c.paragraph, c.sentence) for c in claims] == [(0, 0), (1, 1), (1, 2), (2, 3)]
+
+
+# -- readable claims (issue 10): text and spans agree, no fragment, no clause dropped ---------------
+
+
+def test_split_complementizer_is_in_neither_text_nor_spans(nlp):
+    text = "NSO has said that its tool cannot be used to target U.S. phone numbers."
+    (claim,) = claims_of(nlp, text)
+    assert spans_text(text, claim.spans) == "its tool cannot be used to target U.S. phone numbers"
+    assert claim.text == "Its tool cannot be used to target U.S. phone numbers"
+
+
+def test_split_closing_quote_follows_the_content_it_closes(nlp):
+    text = "The Post reports that her team wanted to “keep the details under wraps.”"
+    (claim,) = claims_of(nlp, text)
+    assert (
+        claim.text.endswith("under wraps.”")
+        and spans_text(text, claim.spans) == claim.text[:1].lower() + claim.text[1:]
+    )
+
+
+def test_split_conjunct_borrows_the_shared_auxiliary(nlp):
+    text = "Bloomberg reports that the Republican nominee has either won or tied among the group of voters."
+    assert "The Republican nominee has tied among the group of voters" in texts(nlp, text)
+
+
+def test_split_non_finite_content_stays_with_its_frame(nlp):
+    text = "Caddell discussed recent polls, including ones showing Trump leading nationally."
+    out = texts(nlp, text)
+    assert "Trump leading nationally" not in out and any("showing Trump leading nationally" in t for t in out)
+
+
+def test_split_relative_clause_takes_the_parsers_antecedent(nlp):
+    out = texts(nlp, "Clinton supporters have also questioned the health of Donald Trump, who is 70.")
+    assert "The health is 70" not in out
+
+
+def test_split_speaker_label_joins_its_sentence(nlp):
+    out = texts(nlp, '"PENCE: And that’s why Donald Trump is on his way to the White House.')
+    assert "PENCE" not in out and len(out) == 1
+
+
+# -- cuts at content boundaries: complements of stance verbs -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("The company wants to preserve its policy.", "to preserve its policy"),
+        ("Trump called the deal a disaster.", "the deal a disaster"),
+    ],
+)
+def test_split_stance_complement_leaves_its_frame(nlp, text, content):
+    (claim,) = claims_of(nlp, text)
+    assert spans_text(text, claim.spans) == content
+
+
+def test_split_stance_frame_that_says_more_keeps_its_claim(nlp):
+    text = "In a statement on Monday, the company said it wants to preserve its policy."
+    assert [spans_text(text, c.spans) for c in claims_of(nlp, text)] == ["to preserve its policy"]
+
+
+def test_split_concessive_clause_is_not_dropped(nlp):
+    text = (
+        "The mayor said the city would probably hold a special election in June, "
+        "although two council members disputed that timeline."
+    )
+    joined = " ".join(spans_text(text, c.spans) for c in claims_of(nlp, text))
+    assert "two council members disputed that timeline" in joined
+
+
+def test_split_which_over_an_of_phrase_means_the_outer_noun(nlp):
+    out = texts(
+        nlp, "NSO was added to the list of entities, which prevents US companies from exporting products there."
+    )
+    assert "The list prevents US companies from exporting products there" in out
+
+
+def test_split_double_period_after_an_abbreviation_is_avoided(nlp):
+    out = texts(nlp, "Patriot chose to file in Richmond, Va., where some judges are eager to move large cases.")
+    assert not any(t.endswith("..") for t in out), out
+
+
+def test_split_no_conjunction_left_before_the_final_period(nlp):
+    out = texts(nlp, "This week, the president declined to threaten Moscow or even directly declare it responsible.")
+    assert not any(t.rstrip(".").endswith((" or", " and")) for t in out), out

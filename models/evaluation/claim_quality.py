@@ -1,0 +1,406 @@
+"""Malformed claim texts, counted by kind: the checker behind ``claimkit eval claims``.
+
+A claim is what an annotator labels and a fact-checker quotes, so its text must read as a sentence
+made from the article's own words, and its spans must be exactly those words. This module checks
+each claim against the spaCy parse of the paragraph it was cut from (the same parse the splitter
+used, so a finding points at the splitter, not at a second parse that may disagree).
+
+Kinds (a claim can have several; it counts once in the malformed total):
+
+- ``dangling_determiner`` / ``dangling_preposition`` / ``dangling_conjunction`` /
+  ``dangling_complementizer``: the claim's last word is a determiner, preposition (or infinitival
+  "to"), coordinating conjunction, or subordinating conjunction whose phrase was cut away.
+- ``stray_punctuation``: ".." or ". ." (a doubled full stop), a space before "," "." ";" ":",
+  a claim that starts with "," ";" ":" or ".", or ",," / ", ,".
+- ``unbalanced_marks``: a bracket or quotation mark without its partner, when the sentence the
+  claim comes from balances it (a quotation running over several sentences is the article's, not
+  the claim's).
+- ``wrong_subject``: a verb in the claim whose subject (its own, or the one a subject-less conjunct
+  shares) is not in the claim, so another word reads as its subject ("Singapore are involved ..."
+  when the subject was "two other companies"). A relative pronoun stands for its noun.
+- ``text_span_mismatch``: the claim's text does not consist of the words its spans cover. Allowed:
+  whitespace, the case of the first letter, and a final period present in one and not the other;
+  discontinuous pieces are joined by one space. Nothing else: dropping a word ("that") or adding
+  one makes a highlighted span that does not say what the claim says.
+- ``no_finite_verb``: the claim has no finite verb (nor a modal) although the sentence it comes
+  from has one, so the claim is a fragment ("Her lawyer James Park"). In ``proposition``
+  granularity an appositive or participial proposition ("Candiru, another Israeli company";
+  "Python launched in 1991") is PropSegmEnt's unit by design and is counted separately as
+  ``reduced_proposition`` (reported, not malformed).
+- ``reported_complement`` (reported, not malformed): a verbless claim that is the complement of
+  a stance or reporting verb outside it ("wants | to preserve its policy", "declined | to comment",
+  "called | the deal a disaster"). The issue asks for these cuts, so that attributed content and
+  the author's frame fall into different claims; the content of a wish or a refusal has no finite
+  verb of its own, and borrowing the frame's verb would put the author's words back in.
+- ``starts_inside_phrase``: the claim starts with a preposition whose head is outside the claim
+  ("of the company said ..."). A noun standing for a relative pronoun may start a claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claimkit.annotate.types import Article, Claim, spans_text
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+    from claimkit.annotate.nlp import ParsedArticle
+    from claimkit.annotate.splitter import Granularity
+
+MALFORMED_KINDS: tuple[str, ...] = (
+    "dangling_determiner",
+    "dangling_preposition",
+    "dangling_conjunction",
+    "dangling_complementizer",
+    "stray_punctuation",
+    "unbalanced_marks",
+    "wrong_subject",
+    "text_span_mismatch",
+    "no_finite_verb",
+    "starts_inside_phrase",
+)
+INFO_KINDS: tuple[str, ...] = ("reduced_proposition", "reported_complement")
+"""Reported with the rates but not counted as malformed."""
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that", "whose"})
+_STRAY = re.compile(r"(?<!\.)\.\s*\.(?!\.)|\s[,.;:!?](?!\w)|^[,.;:]|,\s*,|[,;:]\s*\.$")
+_WORD = re.compile(r"\w+|[^\w\s]")
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
+_MAX_EXAMPLES = 8
+
+
+@dataclass
+class Finding:
+    """One claim's problems (empty ``kinds`` when it is well-formed)."""
+
+    claim: Claim
+    sentence: str
+    kinds: list[str] = field(default_factory=list)
+
+
+# -- the checks, each on one claim -------------------------------------------------------------------
+
+
+def dangling_end(tokens: Sequence[Token]) -> str | None:
+    """The kind of word the claim ends on when that word's phrase was cut away, else None."""
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    if not words:
+        return None
+    last = words[-1]
+    inside = {t.i for t in tokens}
+    if last.dep_ in ("det", "predet") and last.head.i > last.i and last.head.i not in inside:
+        return "dangling_determiner"  # its noun is cut away; a floating "all" or "one another" is fine
+    if last.dep_ == "cc" or last.pos_ == "CCONJ":
+        return "dangling_conjunction"
+    if last.dep_ == "mark":
+        return "dangling_complementizer"
+    objects = [c for c in last.children if c.dep_ in ("pobj", "pcomp")]
+    if last.dep_ in ("prep", "agent", "dative") and any(c.i not in inside for c in objects):
+        return "dangling_preposition"  # a stranded preposition ("what they care about") has no object
+    if last.tag_ == "TO" and last.dep_ == "aux":
+        return "dangling_preposition"
+    return None
+
+
+def stray_punctuation(text: str) -> bool:
+    """Doubled or misplaced punctuation a reader sees as an error (an ellipsis "..." is fine)."""
+    return bool(_STRAY.search(text))
+
+
+def unbalanced(text: str) -> bool:
+    """A bracket or quotation mark without its partner (straight double quotes must come in pairs)."""
+    if text.count('"') % 2:
+        return True
+    for opening, closing in _PAIRS:
+        depth = 0
+        for ch in text:
+            if ch == opening:
+                depth += 1
+            elif ch == closing:
+                depth -= 1
+                if depth < 0:
+                    return True
+        if depth:
+            return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    words = _WORD.findall(text)
+    if words and words[-1] == ".":
+        words = words[:-1]
+    if words:
+        words[0] = words[0][:1].lower() + words[0][1:]
+    return words
+
+
+def text_matches_spans(claim: Claim, article_text: str) -> bool:
+    """True when the claim's text is the words under its spans (see the module doc for what may differ)."""
+    return _words(claim.text) == _words(spans_text(article_text, claim.spans))
+
+
+def missing_subject(tokens: Sequence[Token]) -> bool:
+    """A verb of the claim whose subject is outside the claim (relative pronouns stand for their noun)."""
+    inside = {t.i for t in tokens}
+    for verb in tokens:
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        for subject in subjects:
+            if subject.i in inside or any(t.i in inside for t in subject.conjuncts):
+                continue
+            if _substituted(subject, inside):
+                continue
+            return True
+        if (
+            not subjects
+            and verb.dep_ == "conj"
+            and verb.pos_ in ("VERB", "AUX")
+            and verb.tag_ in _FINITE_TAGS
+            and verb.head.i not in inside
+        ):
+            shared = _shared_subject(verb)
+            if shared is not None and shared.i not in inside and not _substituted(shared, inside):
+                return True
+    return False
+
+
+def _shared_subject(verb: Token) -> Token | None:
+    head = verb
+    for _ in range(6):
+        if head.dep_ != "conj" or head.head.i == head.i:
+            break
+        head = head.head
+    return next((c for c in head.children if c.dep_ in _SUBJECTS), None)
+
+
+def _substituted(subject: Token, inside: set[int]) -> bool:
+    """A relative pronoun whose antecedent (the head of the relative clause above it) is in the claim."""
+    if subject.lower_ not in _RELATIVE_PRONOUNS:
+        return False
+    verb = subject.head
+    for _ in range(4):  # "River Road, which residents say was never built": the clause is one level up
+        if verb.dep_ == "relcl":  # "the list of entities, which ...": the list may stand for it too
+            noun = verb.head
+            of = noun.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+            return noun.i in inside or (of is not None and of.head.i in inside)
+        if verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    return False
+
+
+def has_finite_verb(tokens: Iterable[Token]) -> bool:
+    return any(t.tag_ in _FINITE_TAGS for t in tokens)
+
+
+def is_reduced_proposition(tokens: Sequence[Token]) -> bool:
+    """An appositive, participial or list proposition: verbless by design in PropSegmEnt's unit."""
+    inside = {t.i for t in tokens}
+    for t in tokens:
+        if t.dep_ in ("appos", "acl", "advcl", "conj") and t.head.i in inside:
+            return True
+        if t.dep_ in ("appos", "acl", "relcl", "advcl") and t.head.i not in inside:
+            return True
+        if t.tag_ in ("VBN", "VBG"):
+            return True
+    return False
+
+
+def is_reported_complement(tokens: Sequence[Token]) -> bool:
+    """Content cut from a stance or reporting verb outside the claim ("wants | to preserve its
+    policy", "called | the deal a disaster", "polls showing | Trump leading"): what the source
+    wants, calls or shows, non-finite by nature; the frame verb is the author's and stays out."""
+    inside = {t.i for t in tokens}
+    tops = [t for t in tokens if t.head.i not in inside and not t.is_punct]
+    return bool(tops) and all(
+        t.dep_ in ("xcomp", "ccomp", "dobj", "oprd") and t.head.pos_ in ("VERB", "AUX") for t in tops
+    )
+
+
+def lowercase_start(tokens: Sequence[Token], text: str) -> bool:
+    """The claim opens inside a phrase: its first word hangs off a later word outside the claim."""
+    words = [t for t in tokens if not t.is_punct]
+    if not words:
+        return False
+    first = words[0]
+    inside = {t.i for t in tokens}
+    return first.dep_ in ("prep", "agent") and first.head.i not in inside
+
+
+def claim_kinds(
+    claim: Claim,
+    article_text: str,
+    tokens: Sequence[Token],
+    sentence_tokens: Sequence[Token],
+    granularity: Granularity = "clause",
+) -> list[str]:
+    """Every malformed (and informational) kind that applies to one claim, given its tokens in the parse."""
+    kinds: list[str] = []
+    end = dangling_end(tokens)
+    if end:
+        kinds.append(end)
+    if stray_punctuation(claim.text):
+        kinds.append("stray_punctuation")
+    sentence_text = " ".join(t.text for t in sentence_tokens)
+    if unbalanced(claim.text) and not unbalanced(sentence_text):
+        kinds.append("unbalanced_marks")
+    if missing_subject(tokens):
+        kinds.append("wrong_subject")
+    if not text_matches_spans(claim, article_text):
+        kinds.append("text_span_mismatch")
+    if not has_finite_verb(tokens) and has_finite_verb(sentence_tokens):
+        if is_reported_complement(tokens):
+            kinds.append("reported_complement")
+        elif granularity == "proposition" and is_reduced_proposition(tokens):
+            kinds.append("reduced_proposition")
+        else:
+            kinds.append("no_finite_verb")
+    if lowercase_start(tokens, claim.text):
+        kinds.append("starts_inside_phrase")
+    return kinds
+
+
+# -- over split articles -----------------------------------------------------------------------------
+
+
+def claim_tokens(doc: Doc, offset: int, claim: Claim) -> list[Token]:
+    """The parse tokens under a claim's spans (article offsets; ``offset`` is the paragraph start)."""
+    out: dict[int, Token] = {}
+    for s in claim.spans:
+        span = doc.char_span(s.start - offset, s.end - offset, alignment_mode="expand")
+        if span is not None:
+            out.update((t.i, t) for t in span if not t.is_space)
+    return [out[i] for i in sorted(out)]
+
+
+def check_parsed(parsed: ParsedArticle, granularity: Granularity) -> Iterator[Finding]:
+    """Split one parsed article and check every claim."""
+    from claimkit.annotate.splitter import split_parsed
+
+    item = split_parsed(parsed, granularity)
+    text = parsed.article.text
+    for claim in item.claims:
+        para = parsed.paragraphs[claim.paragraph]
+        tokens = claim_tokens(para.doc, para.span.start, claim)
+        sent = para.sentences[para.sentence_of_token[tokens[0].i]] if tokens else None
+        sentence_tokens = [t for t in sent if not t.is_space] if sent is not None else []
+        kinds = claim_kinds(claim, text, tokens, sentence_tokens, granularity)
+        yield Finding(claim, sent.text if sent is not None else "", kinds)
+
+
+def summarize(findings: Sequence[Finding]) -> dict[str, Any]:
+    """Counts, rates and a few examples per kind."""
+    counts: Counter[str] = Counter()
+    examples: dict[str, list[dict[str, str]]] = {}
+    malformed = 0
+    for f in findings:
+        bad = [k for k in f.kinds if k in MALFORMED_KINDS]
+        malformed += bool(bad)
+        for k in f.kinds:
+            counts[k] += 1
+            if len(examples.setdefault(k, [])) < _MAX_EXAMPLES:
+                examples[k].append({"claim": f.claim.text, "sentence": f.sentence, "id": f.claim.id})
+    n = len(findings)
+    kinds = {
+        k: {"count": counts[k], "rate": counts[k] / n if n else 0.0, "examples": examples.get(k, [])}
+        for k in (*MALFORMED_KINDS, *INFO_KINDS)
+    }
+    return {"claims": n, "malformed": malformed, "malformed_rate": malformed / n if n else 0.0, "kinds": kinds}
+
+
+def _corpora(
+    polnear: Path | None, split: str, propsegment: Path | None, samples: Path | None, limit: int | None
+) -> dict[str, list[Article]]:
+    out: dict[str, list[Article]] = {}
+    if polnear is not None:
+        from claimkit.annotate.corpora.brat import read_brat_corpus
+
+        out[f"polnear-{split}"] = [d.article for d in read_brat_corpus(polnear, split)][:limit]
+    if propsegment is not None:
+        from claimkit.annotate.corpora.propsegment import read_propsegment
+
+        gold = list(read_propsegment(propsegment, split))
+        out[f"propsegment-{split}"] = [Article(g.id, g.text) for g in gold][: limit * 20 if limit else None]
+    if samples is not None:
+        from claimkit.annotate.load import load_articles
+
+        out["samples"] = list(load_articles([samples]))[:limit]
+    return out
+
+
+def evaluate_claim_quality(
+    nlp: Language,
+    *,
+    polnear: Path | None = None,
+    split: str = "dev",
+    propsegment: Path | None = None,
+    samples: Path | None = None,
+    granularities: Sequence[Granularity] = ("clause", "proposition"),
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Check every claim of each corpus in each granularity (each corpus parsed once)."""
+    from claimkit.annotate.nlp import parse_articles
+
+    report: dict[str, Any] = {"task": "malformed claim texts by kind", "split": split, "corpora": {}}
+    for name, articles in _corpora(polnear, split, propsegment, samples, limit).items():
+        parsed = list(parse_articles(articles, nlp))
+        report["corpora"][name] = {
+            "articles": len(articles),
+            "granularities": {g: summarize([f for p in parsed for f in check_parsed(p, g)]) for g in granularities},
+        }
+    return report
+
+
+def claims_report_markdown(report: dict[str, Any]) -> str:
+    """A Markdown table of the rates per kind, then examples of each kind."""
+    lines = [f"# Malformed claim texts ({report['split']})", ""]
+    for name, corpus in report["corpora"].items():
+        for g, s in corpus["granularities"].items():
+            lines += [
+                f"## {name}, {g} granularity",
+                "",
+                f"{corpus['articles']} articles, {s['claims']} claims, malformed: {s['malformed']} "
+                f"({100 * s['malformed_rate']:.2f}%).",
+                "",
+                "| kind | count | rate |",
+                "|---|---:|---:|",
+            ]
+            lines += [f"| {k} | {v['count']} | {100 * v['rate']:.2f}% |" for k, v in s["kinds"].items()]
+            lines.append("")
+            for k, v in s["kinds"].items():
+                if v["examples"]:
+                    lines.append(f"**{k}**")
+                    lines += [f"- {e['claim']!r}  ← {e['sentence']!r}" for e in v["examples"][:5]]
+                    lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def write_claims_report(report: dict[str, Any], out: Path) -> Path:
+    """``report.json`` and ``report.md`` in ``out``; returns the Markdown path."""
+    import json
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    markdown = out / "report.md"
+    markdown.write_text(claims_report_markdown(report), encoding="utf-8")
+    return markdown
+
+
+def rates(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without examples: what ``claimkit eval claims`` prints."""
+    return {
+        name: {
+            g: {"claims": s["claims"], "malformed_rate": round(s["malformed_rate"], 4)}
+            | {k: v["count"] for k, v in s["kinds"].items() if v["count"]}
+            for g, s in corpus["granularities"].items()
+        }
+        for name, corpus in report["corpora"].items()
+    }

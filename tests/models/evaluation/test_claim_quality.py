@@ -1,0 +1,114 @@
+"""Each malformed kind of ``claim_quality`` on a small sentence, with hand-made claims (no corpus)."""
+
+import pytest
+
+from claimkit.annotate.types import Claim, Span
+from claimkit.models.evaluation.claim_quality import claim_kinds
+
+
+def kinds_of(nlp, sentence: str, claim_text: str, pieces: list[str], granularity: str = "clause") -> list[str]:
+    """Check a claim made of ``pieces`` (substrings of ``sentence``, first occurrence, in order)."""
+    doc = nlp(sentence)
+    spans, start = [], 0
+    for piece in pieces:
+        at = sentence.index(piece, start)
+        spans.append(Span(at, at + len(piece)))
+        start = at + len(piece)
+    claim = Claim("x", "t", claim_text, tuple(spans), 0, 0)
+    tokens = [t for t in doc if not t.is_space and any(s.start <= t.idx < s.end for s in spans)]
+    return claim_kinds(claim, sentence, tokens, [t for t in doc if not t.is_space], granularity)
+
+
+def test_a_well_formed_claim_has_no_kind(nlp):
+    s = "The council approved the budget and rejected the tax increase."
+    assert kinds_of(nlp, s, "The council approved the budget", ["The council approved the budget"]) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "piece", "kind"),
+    [
+        ("The mayor criticized the plan.", "The mayor criticized the", "dangling_determiner"),
+        (
+            "Delivery trucks now drive through the old town.",
+            "Delivery trucks now drive through",
+            "dangling_preposition",
+        ),
+        (
+            "The council approved the budget and rejected the tax.",
+            "The council approved the budget and",
+            "dangling_conjunction",
+        ),
+        ("He left because the rain started.", "He left because", "dangling_complementizer"),
+    ],
+)
+def test_dangling_words_at_the_end(nlp, sentence, piece, kind):
+    assert kind in kinds_of(nlp, sentence, piece[:1].upper() + piece[1:], [piece])
+
+
+def test_a_stranded_preposition_is_not_dangling(nlp):
+    s = "They focus on the issues people care about."
+    assert "dangling_preposition" not in kinds_of(nlp, s, "They focus on the issues people care about", [s[:-1]])
+
+
+@pytest.mark.parametrize(
+    "text", ["The bridge is closed. .", "The bridge is closed ..", ", the bridge is closed", "The bridge , is closed"]
+)
+def test_stray_punctuation(nlp, text):
+    s = "The bridge is closed."
+    assert "stray_punctuation" in kinds_of(nlp, s, text, ["The bridge is closed"])
+
+
+def test_an_ellipsis_is_not_stray_punctuation(nlp):
+    s = "He waited... and then he left."
+    assert "stray_punctuation" not in kinds_of(nlp, s, "He waited... and then he left.", [s])
+
+
+def test_unbalanced_marks_when_the_sentence_balances_them(nlp):
+    s = "The Post reports that her team wanted to “keep the details under wraps.”"
+    piece = "her team wanted to “keep the details under wraps"
+    assert "unbalanced_marks" in kinds_of(nlp, s, "Her team wanted to “keep the details under wraps", [piece])
+
+
+def test_wrong_subject(nlp):
+    s = "Two other companies in Israel and Singapore are involved in the sale of hacking tools."
+    piece = "Singapore are involved in the sale of hacking tools"
+    assert "wrong_subject" in kinds_of(nlp, s, piece, [piece])
+
+
+def test_a_relative_pronoun_stands_for_its_noun(nlp):
+    s = "Traffic moved to River Road, which was never built for that load."
+    kinds = kinds_of(
+        nlp, s, "River Road was never built for that load", ["River Road", "was never built for that load"]
+    )
+    assert kinds == []
+
+
+def test_text_span_mismatch(nlp):
+    s = "NSO has said that its tool cannot be used in the U.S."
+    piece = "that its tool cannot be used in the U.S"
+    assert "text_span_mismatch" in kinds_of(nlp, s, "Its tool cannot be used in the U.S", [piece])
+    assert "text_span_mismatch" not in kinds_of(nlp, s, "Its tool cannot be used in the U.S.", [piece[5:] + "."])
+
+
+def test_no_finite_verb(nlp):
+    s = "Her lawyer James Park said the case was closed."
+    assert "no_finite_verb" in kinds_of(nlp, s, "Her lawyer James Park", ["Her lawyer James Park"])
+
+
+def test_verbless_appositive_is_a_reduced_proposition(nlp):
+    s = "Candiru, another Israeli company, is also blacklisted."
+    kinds = kinds_of(nlp, s, "Candiru another Israeli company", ["Candiru", "another Israeli company"], "proposition")
+    assert "reduced_proposition" in kinds and "no_finite_verb" not in kinds
+
+
+def test_starts_inside_a_phrase(nlp):
+    s = "The head of the company said the deal was off."
+    assert "starts_inside_phrase" in kinds_of(
+        nlp, s, "Of the company said the deal was off", ["of the company said the deal was off"]
+    )
+
+
+def test_stance_complement_is_reported_not_malformed(nlp):
+    s = "The company wants to preserve its policy."
+    kinds = kinds_of(nlp, s, "To preserve its policy", ["to preserve its policy"])
+    assert kinds == ["reported_complement"]
