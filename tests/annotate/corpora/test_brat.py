@@ -58,5 +58,7 @@ def test_brat_reads_polnear_dev(polnear_dir):
 
 
 def test_brat_missing_layout_is_a_clear_error(tmp_path):
-    with pytest.raises(CorpusError, match=r"not a BRAT corpus in PolNeAR's layout .*github.com/networkdynamics/polnear"):
+    with pytest.raises(
+        CorpusError, match=r"not a BRAT corpus in PolNeAR's layout .*github.com/networkdynamics/polnear"
+    ):
         list(read_brat_corpus(tmp_path, "dev"))
