@@ -36,6 +36,57 @@ WINDOW = 6
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 THING_PRONOUNS = frozenset({"it", "its"})
 _TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "president", "senator", "governor"})
+PRONOUN_GENDER: Mapping[str, str] = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_TITLE_GENDER: Mapping[str, str] = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
+_TITLE_GENDER = {**_TITLE_GENDER, "congressman": "m", "congresswoman": "f", "businessman": "m", "businesswoman": "f"}
+
+
+@cache
+def first_names() -> dict[str, frozenset[str]]:
+    """``first_names`` of ``data/cues.yaml``: common first names by gender ('m', 'f')."""
+    import yaml
+
+    from claimkit.annotate.schema import data_dir
+
+    raw = yaml.safe_load((data_dir() / "cues.yaml").read_text(encoding="utf-8")).get("first_names") or {}
+    return {g: frozenset(str(n).lower() for n in raw.get(g) or ()) for g in ("m", "f")}
+
+
+def _role_words(para: ParsedParagraph, m: Mention) -> set[str]:
+    """Role words right before a name or in apposition to it: "businessman Donald Trump",
+    "Gov. Chris Christie", "Trump, the candidate"."""
+    doc = para.doc
+    tokens = [*doc[max(0, m.start - 3) : m.end]]
+    head = doc[m.end - 1]
+    tokens += [c for c in head.children if c.dep_ in ("appos", "compound")]
+    if head.dep_ == "appos":
+        tokens.append(head.head)
+    words = {t.lemma_.lower().rstrip(".") for t in tokens} | {t.lower_.rstrip(".") for t in tokens}
+    return {_ROLE_ALIASES[w] for w in words if w in _ROLE_ALIASES}
+
+
+# Role words and the abbreviations that stand for them before a name.
+_ROLE_ALIASES: Mapping[str, str] = {
+    "gov": "governor",
+    "governor": "governor",
+    "sen": "senator",
+    "senator": "senator",
+    "president": "president",
+    "businessman": "businessman",
+    "businesswoman": "businesswoman",
+    "candidate": "candidate",
+    "nominee": "nominee",
+    "mayor": "mayor",
+    "secretary": "secretary",
+    "billionaire": "billionaire",
+    "mogul": "mogul",
+    "rep": "congressman",
+    "congressman": "congressman",
+    "speaker": "speaker",
+    "chairman": "chairman",
+    "judge": "judge",
+    "justice": "judge",
+}
 # The article's publisher (PolNeAR's metadata slug) → the names it calls itself by.
 PUBLISHER_NAMES: Mapping[str, tuple[str, ...]] = {
     "wash-post": ("washington post", "the post", "post"),
@@ -96,6 +147,7 @@ class EntityFinder:
     publisher: str = ""
     _labels: dict[tuple[int, int, int], str] = field(default_factory=dict)
     _prefetched: bool = False
+    _names: dict[str, str] | None = None
 
     # -- NER on short mentions --------------------------------------------------------------------
     def label(self, para: ParsedParagraph, start: int, end: int) -> str:
@@ -140,9 +192,15 @@ class EntityFinder:
             if named is not None:
                 return named
         if kind == "PERSON" and noun:
-            return self._salient(para, head)
+            titled = self._search(para, head, lambda p, m: self._is_person(p, m) and noun in _role_words(p, m))
+            if titled is not None:  # "businessman Donald Trump", "Gov. Chris Christie" earlier
+                return titled
+            return self._search(para, head, lambda p, m: self._is_person(p, m)) or self._salient(para, head)
         if kind == "PERSON":
-            return self._search(para, head, lambda p, m: m.label == "PERSON")
+            gender = PRONOUN_GENDER.get(head.lower_, "")
+            return self._search(
+                para, head, lambda p, m: self._is_person(p, m) and self.gender(p, m) in ("", gender or "?")
+            )
         labels = ("ORG", "GPE", "NORP") if noun in self.lex.government_names or not noun else ("ORG",)
         return self._search(para, head, lambda p, m: m.label in labels and not self._is_campaign(p, m))
 
@@ -155,7 +213,7 @@ class EntityFinder:
             here = self.paragraphs[p]
             limit = head.i if p == para.index else len(here.doc)
             for m in self._mentions(here, 0, limit):
-                if m.label != "PERSON":
+                if not self._is_person(here, m):
                     continue
                 name = here.doc[m.end - 1].lower_
                 counts[name] = counts.get(name, 0) + 1
@@ -164,6 +222,56 @@ class EntityFinder:
             return None
         best = max(counts, key=lambda n: (counts[n], nearest[n][0]))
         return nearest[best][1]
+
+    # -- persons: names and gender -----------------------------------------------------------------
+    def _person_names(self) -> dict[str, str]:
+        """Last name → gender ('m', 'f' or '') of every person NER finds in the article. The gender
+        comes from a title ("Mr.", "Mrs."), a first name (``first_names`` in ``data/cues.yaml``) or,
+        failing those, the he/she the article uses in the rest of the sentence the name is subject of."""
+        if self._names is None:
+            votes: dict[str, dict[str, int]] = {}
+            for para in self.paragraphs:
+                for a, b in self._chains(para, 0, len(para.doc)):
+                    if self.label(para, a, b) != "PERSON":
+                        continue
+                    doc = para.doc
+                    last = doc[b - 1].lower_
+                    tally = votes.setdefault(last, {"m": 0, "f": 0})
+                    words = [doc[i].lower_ for i in range(max(0, a - 1), b - 1)]
+                    hint = next((_TITLE_GENDER[w] for w in words if w in _TITLE_GENDER), "")
+                    hint = hint or next((g for w in words for g in ("m", "f") if w in self._first_names()[g]), "")
+                    if hint:
+                        tally[hint] += 3
+                    elif doc[b - 1].dep_ in ("nsubj", "nsubjpass"):
+                        sent_end = para.sentences[para.sentence_of_token[a]].end
+                        later = next(
+                            (PRONOUN_GENDER[t.lower_] for t in doc[b:sent_end] if t.lower_ in PRONOUN_GENDER), ""
+                        )
+                        if later:
+                            tally[later] += 1
+            self._names = {n: ("m" if v["m"] > v["f"] else "f" if v["f"] > v["m"] else "") for n, v in votes.items()}
+        return self._names
+
+    def _first_names(self) -> dict[str, frozenset[str]]:
+        return first_names()
+
+    def _is_person(self, para: ParsedParagraph, m: Mention) -> bool:
+        """NER says PERSON, or the mention ends in the last name of a person NER found in the article
+        ("Trump" alone, which NER often leaves unlabelled)."""
+        if m.label == "PERSON":
+            return True
+        if m.label not in ("", "ORG", "NORP") or m.end - m.start > 2:
+            return False
+        last = para.doc[m.end - 1].lower_
+        nxt = para.doc[m.end].lower_ if m.end < len(para.doc) else ""
+        return last in self._person_names() and nxt not in ("campaign", "administration", "organization")
+
+    def gender(self, para: ParsedParagraph, m: Mention) -> str:
+        doc = para.doc
+        words = [doc[i].lower_ for i in range(max(0, m.start - 1), m.end - 1)]
+        hint = next((_TITLE_GENDER[w] for w in words if w in _TITLE_GENDER), "")
+        hint = hint or next((g for w in words for g in ("m", "f") if w in self._first_names()[g]), "")
+        return hint or self._person_names().get(doc[m.end - 1].lower_, "")
 
     def _wanted(self, head: Token) -> tuple[str, str] | None:
         """What a source needs to resolve to: (PERSON | ORG | campaign, a noun its name should hold)."""

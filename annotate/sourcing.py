@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
-from claimkit.annotate.frames import Frame, Lexicon, lexicon, spans_tokens
+from claimkit.annotate.frames import SUBJECTS, Frame, Lexicon, lexicon, spans_tokens, subtree
 from claimkit.annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
 from claimkit.annotate.resolution import EntityFinder, mention_spans, ner_pipeline
 from claimkit.annotate.schema import Schema, default_schema
@@ -88,7 +89,7 @@ class RulePredictor:
         """spaCy's NER, loaded on first use and run only on source mentions (``annotate.resolution``)."""
         if self.ner is False:
             self.ner = ner_pipeline(self.nlp)
-        return self.ner or None
+        return self.ner if not isinstance(self.ner, bool) else None
 
     def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
         """Label claims that came from anywhere (a file, Label Studio): parses their articles again."""
@@ -134,7 +135,8 @@ class RulePredictor:
             return sum(lengths[i] for i in tokens if i in region) / total
 
         best, best_share = None, 0.0
-        for frame in para.frames[para.sentence_of_token[min(tokens)]]:  # content never leaves its sentence
+        sentence = para.sentence_of_token[min(tokens)]
+        for frame in [*para.frames[sentence], *_as_frames(para, tokens)]:  # content never leaves its sentence
             share = share_in(frame.content)
             if share > best_share or (
                 share == best_share and best is not None and FRAME_SCORES[frame.kind] > FRAME_SCORES[best.kind]
@@ -145,6 +147,9 @@ class RulePredictor:
         quote_share = share_in(para.quoted)
         if quote_share >= 0.5:
             return _Evidence(_quote_frame(para, tokens), "quote", hedges)
+        act = _speech_act(para, tokens, lex_speech())
+        if act is not None:
+            return _Evidence(act, act.kind, hedges)
         return _Evidence(None, None, hedges)
 
     def _hedges(self, para: ParsedParagraph, tokens: set[int]) -> tuple[int, ...]:
@@ -240,6 +245,86 @@ class RulePredictor:
             if len(words) < 3 and not any(t.pos_ in ("VERB", "AUX") for t in words):
                 return Label(True, 0.65)
         return Label(False, 0.8)
+
+
+@dataclass(frozen=True)
+class SpeechActs:
+    """``speech_acts`` of ``data/cues.yaml`` with the verb lexicons it extends."""
+
+    verbs: frozenset[str]
+    phrases: dict[str, frozenset[str]]
+
+
+@cache
+def lex_speech() -> SpeechActs:
+    import yaml
+
+    from claimkit.annotate.schema import data_dir
+
+    raw = yaml.safe_load((data_dir() / "cues.yaml").read_text(encoding="utf-8")).get("speech_acts") or {}
+    verbs = frozenset(str(w).lower() for w in raw.get("verbs") or ())
+    phrases = {str(k).lower(): frozenset(str(w).lower() for w in v) for k, v in (raw.get("phrases") or {}).items()}
+    return SpeechActs(verbs, phrases)
+
+
+def _as_frames(para: ParsedParagraph, tokens: set[int]) -> list[Frame]:
+    """ "as The Times reported, A" / "A, as X said": a reporting verb in an adverbial clause marked by
+    "as", with its own subject; the content is the clause it modifies, less the as-clause."""
+    doc, lex = para.doc, lexicon()
+    out: list[Frame] = []
+    for i in tokens:
+        tok = doc[i]
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ != "advcl" or tok.head.i == i:
+            continue
+        if tok.lemma_.lower() not in lex.reporting_verbs and tok.lower_ not in lex.reporting_verbs:
+            continue
+        if not any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+            continue
+        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+        if not subjects:
+            continue
+        cue = sorted({i} | {c.i for c in tok.children if c.dep_ in ("aux", "neg", "mark")})
+        content = frozenset(subtree(tok.head) - subtree(tok))
+        out.append(Frame("verb", tuple(cue), tuple(sorted(subtree(subjects[0]))), content))
+    return out
+
+
+def _speech_act(para: ParsedParagraph, tokens: set[int], acts: SpeechActs) -> Frame | None:
+    """A claim with no frame whose own main verb is a speech act ("News Corporation denied the
+    reports", "Her death was confirmed by the Eagle Forum", "she made it clear"): a ``stance`` frame
+    whose source is the verb's subject (the agent in the passive; the noun a relative clause hangs
+    on, "the Chicago Police Department which reported ...") and whose content is the rest."""
+    doc = para.doc
+    roots = [doc[i] for i in tokens if doc[i].head.i == i or doc[i].head.i not in tokens]
+    roots = [t for t in roots if t.pos_ in ("VERB", "AUX")]
+    for verb in roots:
+        lemma = verb.lemma_.lower()
+        ok = lemma in acts.verbs or verb.lower_ in acts.verbs
+        if not ok and lemma in acts.phrases:
+            words = acts.phrases[lemma]
+            ok = any(w.lower_ in words or w.lemma_.lower() in words for c in verb.children for w in c.subtree)
+        if not ok or any(c.dep_ == "neg" for c in verb.children):  # "has not disputed this": a verdict
+            continue
+        passive = any(c.dep_ == "auxpass" for c in verb.children)
+        source: set[int] = set()
+        if passive:
+            for agent in (c for c in verb.children if c.dep_ == "agent"):
+                source = subtree(agent) - {agent.i}
+        else:
+            subjects = [c for c in verb.children if c.dep_ in SUBJECTS and c.dep_ != "expl"]
+            if subjects and subjects[0].tag_ == "WDT" and verb.dep_ == "relcl":  # "X, which reported ..."
+                noun = verb.head
+                source = subtree(noun) - subtree(verb)
+                source = {i for i in source if not doc[i].is_punct or doc[i].head.i != noun.i}
+            elif subjects and subjects[0].pos_ != "VERB":
+                source = subtree(subjects[0])
+        source &= tokens
+        if not source:
+            continue
+        cue = sorted({verb.i} | {c.i for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt")})
+        content = frozenset(tokens - source - set(cue))
+        return Frame("stance", tuple(cue), tuple(sorted(source)), content)
+    return None
 
 
 def _quote_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:

@@ -235,9 +235,10 @@ class StatusFinder:
         value = status_value(kind, _negated(verb))
         if value is None:
             return
-        anchor = pointer if pointer is not None else self._anaphor(verb)
-        if anchor is False:
+        found = pointer if pointer is not None else self._anaphor(verb)
+        if isinstance(found, bool):  # False: its object is something else, no verdict on a claim
             return
+        anchor = found
         evidence = _cue_words(verb) | _who(verb)
         if anchor is not None:
             evidence.add(anchor.i)

@@ -217,3 +217,50 @@ def test_source_pronoun_resolves_to_the_person_named_before(nlp, rules):
 )
 def test_source_types(nlp, rules, text, fragment, kind):
     assert _claim(labelled(nlp, rules, text), fragment).labels["source_type"].value == kind
+
+
+def test_source_speech_act_claim_is_attributed_to_its_subject(nlp, rules):
+    text = "News Corporation denied the reports."
+    labels = only(nlp, rules, text)
+    assert labels["attribution"].value == "attributed"
+    assert labels["source"].value == "News Corporation"
+    assert labels["cue"].value == "denied"
+
+
+def test_source_speech_act_passive_takes_the_agent(nlp, rules):
+    text = "Her death was confirmed by the Eagle Forum."
+    labels = only(nlp, rules, text)
+    assert labels["source"].value == "the Eagle Forum"
+
+
+def test_source_speech_act_stance_phrase(nlp, rules):
+    text = "The mayor made it clear that the bridge would stay closed."
+    claims = labelled(nlp, rules, text)
+    assert any(c.labels["source"].value == "The mayor" for c in claims), [c.labels["source"].value for c in claims]
+
+
+def test_source_plain_narrative_claim_stays_asserted(nlp, rules):
+    labels = only(nlp, rules, "The bridge reopened on Monday after three weeks of repairs.")
+    assert labels["attribution"].value == "asserted"
+
+
+def test_source_as_x_reported_attributes_the_clause(nlp, rules):
+    text = "As The Times reported on Saturday, the company has already hired a new chief executive."
+    claim = _claim(labelled(nlp, rules, text), "new chief executive")
+    assert claim.labels["attribution"].value == "attributed"
+    assert claim.labels["source"].value == "The Times"
+
+
+def test_source_pronoun_agrees_in_gender(nlp, rules):
+    text = "Maria Keller met Tom Reyes on Monday. She said that repairs could cost as much as $12 million."
+    claim = _claim(labelled(nlp, rules, text), "epairs could cost")
+    assert spans_text(text, claim.labels["source_type"].spans) == "Maria Keller"
+
+
+def test_source_role_noun_takes_the_most_recent_subject(nlp, rules):
+    text = (
+        "Donald Trump spoke in Ohio, and Jeb Bush spoke in Iowa. Trump met the donors on Monday. "
+        "Later the candidate said that the deal was a disaster."
+    )
+    claim = _claim(labelled(nlp, rules, text), "deal was a disaster")
+    assert spans_text(text, claim.labels["source_type"].spans).endswith("Trump")

@@ -122,7 +122,7 @@ def test_entity_matching_rule(predicted, gold, right):
 
 
 # The numbers the rules reach on the shipped gold (see docs/evaluation.md), minus a small margin.
-FLOORS = {"status_addressed": 0.59, "status_not_addressed": 1.0, "source_type": 0.62, "resolution": 0.38}
+FLOORS = {"status_addressed": 0.59, "status_not_addressed": 1.0, "source_type": 0.77, "resolution": 0.51}
 
 
 @pytest.mark.corpus
@@ -134,7 +134,7 @@ def test_whole_evaluation_on_the_gold(nlp, tmp_path):
     from claimkit.models.evaluation.sourcing import evaluate_sourcing, summary, write_sourcing_report
 
     report = evaluate_sourcing(FIXTURES / "sourcing", RulePredictor(nlp), nlp, polnear=POLNEAR)
-    assert report["gold"]["cases"] == {"status": 80, "source_type": 71, "resolution": 49}
+    assert report["gold"]["cases"] == {"status": 79, "source_type": 71, "resolution": 49}
     headline = summary(report)
     for name, floor in FLOORS.items():
         assert headline[name]["total"] >= floor - 0.03, (name, headline[name])
