@@ -34,7 +34,7 @@ import numpy as np
 from claimkit.annotate.errors import ModelError
 from claimkit.annotate.predictor import ParsedPredictor, Predictor
 from claimkit.annotate.schema import Schema, default_schema
-from claimkit.annotate.types import Label, Span, SplitArticle, merge_spans
+from claimkit.annotate.types import Claim, Label, Span, SplitArticle, merge_spans
 from claimkit.models.nli.calibration import CALIBRATION_FILE, softmax
 from claimkit.models.nli.data import Window, attribution_labels, claim_extent, content_label_ids, premise_text, windows
 from claimkit.models.nli.model import (
@@ -287,10 +287,23 @@ class ModelWithRules:
         for by_rules, by_model in zip(ruled, modelled, strict=True):
             claims = []
             for r, m in zip(by_rules.claims, by_model.claims, strict=True):
-                labels = {**r.labels, **{f: m.labels[f] for f in self.model.fields if f in m.labels}}
+                labels = {
+                    **r.labels,
+                    **{f: m.labels[f] for f in self.model.fields if f in m.labels and self._model_wins(f, r)},
+                }
                 claims.append(m.with_labels(self._consistent(labels)))
             out.append(by_model.with_claims(claims))
         return out
+
+    def _model_wins(self, name: str, by_rules: Claim) -> bool:
+        """Whether the model's label for ``name`` replaces the rules'. Its choices always do. Its span does,
+        except over a rules' span that per-region choices were decided on (``source`` → ``source_type``):
+        the type must describe the mention it sits on, so there the model's span only fills a gap."""
+        if name in self.decided or name not in self.schema:
+            return True
+        typed = any(f.region_of == name for f in self.schema.fields)
+        found = by_rules.labels.get(name)
+        return not (typed and found is not None and found.value is not None)
 
     def _consistent(self, labels: dict[str, Label]) -> dict[str, Label]:
         """Span fields whose ``requires`` the model's values rule out become "no span" (value ``None``,

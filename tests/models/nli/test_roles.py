@@ -1,6 +1,6 @@
 """Model-marked source and cue mentions attached to the claims they speak for."""
 
-from claimkit.annotate.types import Article, Claim, Span, SplitArticle
+from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle
 from claimkit.models.nli.roles import attach_mentions
 
 TEXT = "Taxes rose, the mayor said. Roads are fine. New paragraph here, officials said."
@@ -27,3 +27,61 @@ def test_roles_only_for_wanted_claims_and_never_across_paragraphs():
     mayor = Span(TEXT.index("the mayor"), TEXT.index("the mayor") + 9)
     assert attach_mentions(_item(), [mayor], [False, True, True]) == [None, mayor, None]
     assert attach_mentions(_item(), [], [True, True, True]) == [None, None, None]
+
+
+class _SpanModel:
+    """A model that calls every claim attributed and marks its own source and cue on each."""
+
+    model_version = "spans-1"
+    fields = frozenset({"attribution", "source", "cue"})
+
+    def predict(self, items):
+        out = []
+        for item in items:
+            claims = []
+            for c in item.claims:
+                mayor = Span(TEXT.index("the mayor"), TEXT.index("the mayor") + 9)
+                labels = {
+                    **c.labels,
+                    "attribution": Label("attributed", 0.9),
+                    "source": Label("the mayor", 0.9, (mayor,)),
+                }
+                labels["cue"] = Label("said", 0.9, (Span(TEXT.index("said"), TEXT.index("said") + 4),))
+                claims.append(c.with_labels(labels))
+            out.append(item.with_claims(claims))
+        return out
+
+
+class _Rules:
+    model_version = "rules-x"
+    fields = frozenset({"source", "source_type", "cue"})
+
+    def predict(self, items):
+        officials = Span(TEXT.index("officials"), TEXT.index("officials") + 9)
+        return [
+            item.with_claims(
+                c.with_labels(
+                    {
+                        "source": Label("officials", 0.8, (officials,)),
+                        "source_type": Label("government", 0.6),
+                        "cue": Label(None, 0.5),
+                    }
+                    if c.id == "c3"
+                    else {"source": Label(None, 0.5), "cue": Label(None, 0.5)}
+                )
+                for c in item.claims
+            )
+            for item in items
+        ]
+
+
+def test_roles_model_spans_fill_gaps_but_never_move_a_typed_source():
+    """The rules' typed source stays (its source_type describes that mention); the model's source fills
+    claims where the rules found none, and its cue replaces the rules' (no choice depends on a cue)."""
+    from claimkit.models.nli.predictor import ModelWithRules
+
+    (item,) = ModelWithRules(_SpanModel(), _Rules()).predict([_item()])  # type: ignore[arg-type]
+    by_id = {c.id: c.labels for c in item.claims}
+    assert by_id["c3"]["source"].value == "officials" and by_id["c3"]["source_type"].value == "government"
+    assert by_id["c1"]["source"].value == "the mayor"
+    assert all(labels["cue"].value == "said" for labels in by_id.values())
