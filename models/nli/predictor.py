@@ -147,7 +147,7 @@ class NLIPredictor:
         self.meta = NLIMeta.load(self.model_dir)
         self.schema = schema or default_schema()
         self.labels = attribution_labels(self.schema)
-        self.content_id = content_label_ids(self.schema)[1]
+        self.content_id = content_label_ids(self.schema)[1]  # also the id of an attributed claim (same label)
         if list(self.meta.labels) != self.labels:
             raise ModelError(
                 f"{model_dir}: trained for attribution values {list(self.meta.labels)}, the schema has {self.labels}; "
@@ -233,7 +233,7 @@ class NLIPredictor:
         """Each claim labelled with the model's attribution; each article given its ``attributed_content``
         when the model was trained to mark content (``NLIMeta.marks_content``)."""
         results = []
-        attributed = self.labels.index(self.schema[self.meta.schema_field].positive)
+        attributed = self.content_id
         for item, analysis in zip(items, self.analyse(items), strict=True):
             best = analysis.probs.argmax(-1)
             wanted = [int(b) == attributed for b in best]

@@ -15,15 +15,16 @@ import bisect
 from collections.abc import Sequence
 
 from claimkit.annotate.types import Span, SplitArticle
+from claimkit.models.nli.data import claim_extent
 
 NEIGHBOUR_SENTENCES = 1
 """How many sentences before or after a claim's own sentence may hold its source or cue."""
 
 
-def sentence_of(item: SplitArticle, span: Span) -> int:
-    """Index of the sentence holding ``span``'s start (the last sentence starting at or before it)."""
+def sentences_of(item: SplitArticle, spans: Sequence[Span]) -> list[int]:
+    """For each span, the index of the sentence holding its start (the last sentence starting at or before it)."""
     starts = [s.start for s in item.sentences]
-    return max(0, bisect.bisect_right(starts, span.start) - 1)
+    return [max(0, bisect.bisect_right(starts, span.start) - 1) for span in spans]
 
 
 def _gap(a: Span, b: Span) -> int:
@@ -36,14 +37,14 @@ def attach_mentions(item: SplitArticle, mentions: Sequence[Span], wanted: Sequen
     sentence, else within ``NEIGHBOUR_SENTENCES`` sentences of the same paragraph; ``None`` otherwise."""
     if not mentions:
         return [None] * len(item.claims)
-    mention_sentence = [sentence_of(item, m) for m in mentions]
+    mention_sentence = sentences_of(item, mentions)
     paragraph_of = item.sentence_paragraph
     out: list[Span | None] = []
     for claim, want in zip(item.claims, wanted, strict=True):
         if not want:
             out.append(None)
             continue
-        extent = Span(min(s.start for s in claim.spans), max(s.end for s in claim.spans))
+        extent = claim_extent(claim)
 
         def rank(i: int, claim_sentence: int = claim.sentence, extent: Span = extent) -> tuple[int, int]:
             return (abs(mention_sentence[i] - claim_sentence), _gap(mentions[i], extent))
