@@ -139,11 +139,37 @@ def _cue_tokens(verb: Token) -> list[int]:
 def _source_tokens(verb: Token) -> list[int]:
     subject = subject_of(verb)
     if subject is not None and subject.dep_ != "expl" and subject.pos_ != "VERB":
-        return sorted(subtree(subject)) if subject.head.i == verb.i or subject.dep_ in SUBJECTS else [subject.i]
+        if not (subject.head.i == verb.i or subject.dep_ in SUBJECTS):
+            return [subject.i]
+        return sorted(subtree(subject) - _after_the_verb(subject, verb))
     for child in verb.children:  # passive: "it was reported by the Post"
         if child.dep_ == "agent":
             return sorted(subtree(child) - {child.i})
     return []
+
+
+def _after_the_verb(subject: Token, verb: Token) -> set[int]:
+    """Pieces the parser hung on a subject that stand after its verb: "Podliska said A, a claim that
+    Gowdy's office disputes" attaches "a claim ..." to "Podliska" as an appositive. A source mention
+    never continues past its own cue, so those pieces are not part of it."""
+    if subject.i > verb.i:
+        return set()
+    return {i for c in subject.children if c.i > verb.i for i in subtree(c)}
+
+
+def relative_that(clause: Token) -> bool:
+    """A clause after a noun that is a relative clause, not the noun's content: "a claim that the
+    office disputes" (the verdict verb has no object: "that" is its object), against "the claim that
+    the office disputes the report" or "the claim that he lied"."""
+    if not any(c.dep_ in ("mark", "dobj", "nsubj") and c.lower_ == "that" for c in clause.children):
+        return False
+    lex = lexicon()
+    if not any(
+        matches(clause, words)
+        for words in (lex.reporting_verbs, lex.dispute_verbs, lex.corroborate_verbs, lex.contradict_verbs)
+    ):
+        return False
+    return not any(c.dep_ in ("dobj", "ccomp", "xcomp", "nsubjpass", "attr") for c in clause.children)
 
 
 def _without_asides(tokens: set[int], doc: Doc) -> set[int]:
@@ -201,6 +227,23 @@ def _reported(head: Token) -> set[int]:
     return _without_asides(out, head.doc)
 
 
+def _introduces_quote(verb: Token, sent: Span) -> bool:
+    """A reporting verb with no complement of its own whose sentence ends in a colon, or whose colon
+    opens a quotation: what follows (the next quoted sentences) is what the source said. The frame
+    has no content in its own sentence; the quotation rule links the quoted claims to it."""
+    if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children) or not any(
+        c.dep_ in SUBJECTS for c in verb.children
+    ):
+        return False
+    doc = verb.doc
+    right = max(t.i for t in verb.subtree)
+    nxt = right + 1
+    if nxt >= sent.end or doc[nxt].text != ":":
+        return False
+    after = doc[nxt + 1 : sent.end]
+    return nxt + 1 >= sent.end or (len(after) > 0 and after[0].text in ('"', "“", "''", "``", "'", "‘"))
+
+
 def clause_root(token: Token) -> Token:
     """The nearest verb (or the sentence root) at or above ``token``."""
     while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
@@ -243,6 +286,9 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                         tuple(h.i for h in heads),
                     )
                 )
+                continue
+            if _introduces_quote(tok, sent):  # "the campaign said in a statement: “...”"
+                frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset()))
                 continue
             trailing = tok.dep_ in ("advcl", "ccomp") and tok.head.i < tok.i
             own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
@@ -293,6 +339,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                 for c in tok.children
                 if c.dep_ in ("acl", "ccomp", "relcl")
                 and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+                and not relative_that(c)
             ]
             if clauses:
                 source = [i for c in tok.children if c.dep_ == "poss" for i in subtree(c)]

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 WINDOW = 6
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 THING_PRONOUNS = frozenset({"it", "its"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "president", "senator", "governor"})
 PRONOUN_GENDER: Mapping[str, str] = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _TITLE_GENDER: Mapping[str, str] = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
@@ -177,6 +178,8 @@ class EntityFinder:
     # -- resolution -------------------------------------------------------------------------------
     def resolve(self, para: ParsedParagraph, head: Token) -> Mention | None:
         """The named mention a pronoun or generic source refers to, or None (named or unresolvable)."""
+        if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i < head.i:
+            return self._antecedent(para, head.head.head)
         want = self._wanted(head)
         if want is None:
             return None
@@ -203,6 +206,14 @@ class EntityFinder:
             )
         labels = ("ORG", "GPE", "NORP") if noun in self.lex.government_names or not noun else ("ORG",)
         return self._search(para, head, lambda p, m: m.label in labels and not self._is_campaign(p, m))
+
+    def _antecedent(self, para: ParsedParagraph, noun: Token) -> Mention | None:
+        """What a relative pronoun stands for: the noun its clause modifies ("Ted Cruz, who said"),
+        resolved in turn when that noun is generic ("the company, which said")."""
+        for a, b in self._chains(para, noun.left_edge.i, noun.i + 1):
+            if a <= noun.i < b:
+                return Mention(para.index, a, b, self.label(para, a, b))
+        return self.resolve(para, noun)
 
     def _salient(self, para: ParsedParagraph, head: Token) -> Mention | None:
         """For "the candidate", "the businessman": the person the article has named most often so

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from claimkit.annotate.frames import Frame, Lexicon, subject_of, subtree
+from claimkit.annotate.frames import Frame, Lexicon, relative_that, subject_of, subtree
 from claimkit.annotate.types import Span
 
 if TYPE_CHECKING:
@@ -355,6 +355,8 @@ class StatusFinder:
         doc = para.doc
         end = max(noun.i, max((t.i for c in noun.children if c.dep_ == "prep" for t in c.subtree), default=noun.i))
         if end + 1 >= len(doc) or doc[end + 1].lower_ != "that" or doc[end + 1].dep_ != "mark":
+            return []
+        if relative_that(doc[end + 1].head):  # "a claim that his office disputes": not its content
             return []
         after = set(subtree(doc[end + 1].head)) - {end + 1}
         return [k for k, s in enumerate(self.sites) if s.para is para and s.tokens & after]

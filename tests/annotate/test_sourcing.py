@@ -264,3 +264,31 @@ def test_source_role_noun_takes_the_most_recent_subject(nlp, rules):
     )
     claim = _claim(labelled(nlp, rules, text), "deal was a disaster")
     assert spans_text(text, claim.labels["source_type"].spans).endswith("Trump")
+
+
+def test_source_never_runs_past_its_cue(nlp, rules):
+    """The parser hangs "a claim that ..." on the subject as an appositive; the source stops at the cue,
+    and the relative clause ("that his office disputes") is a verdict on the content, not its own claim."""
+    text = "Podliska said he was fired for taking time off to fulfill his military duties, a claim that Gowdy's office strongly disputes."
+    claim = _claim(labelled(nlp, rules, text), "was fired")
+    assert claim.labels["source"].value == "Podliska"
+    assert claim.labels["status"].value == "disputed"
+
+
+def test_source_relative_pronoun_resolves_to_its_antecedent(nlp, rules):
+    text = "They turned to the Chicago Police Department, which said 2,521 shootings happened."
+    claim = _claim(labelled(nlp, rules, text), "2,521")
+    assert claim.labels["source"].value == "which"  # PolNeAR marks the relative pronoun as the source
+    assert spans_text(text, claim.labels["source_type"].spans) == "Chicago Police Department"
+    assert claim.labels["source_type"].value == "government"
+
+
+def test_source_said_with_a_colon_introduces_the_quotation(nlp, rules):
+    text = (
+        "Regarding the exchanges, the campaign said in a statement: “Neither of these emails involve the secretary. "
+        "They are communications between aides.”"
+    )
+    for fragment in ("Neither", "communications"):
+        claim = _claim(labelled(nlp, rules, text), fragment)
+        assert claim.labels["source"].value == "the campaign", fragment
+        assert claim.labels["cue"].value == "said in a statement"
