@@ -23,7 +23,7 @@ the mention of who disputes or backs the claim (none when it is the article itse
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from claimkit.annotate.frames import Frame, Lexicon, relative_that, subject_of, subtree
@@ -173,6 +173,8 @@ class StatusFinder:
             verdict = self._own(site)
             if verdict is not None:
                 self._give(k, verdict)
+                for j in self._restated(k):
+                    self._give(j, replace(verdict, own=False, score=verdict.score - 0.1))
         seen: set[int] = set()
         for site in self.sites:
             if site.para is None or site.para.index in seen:
@@ -180,6 +182,28 @@ class StatusFinder:
             seen.add(site.para.index)
             self._scan(site.para)
         return self.verdicts
+
+    def _restated(self, k: int) -> list[int]:
+        """Earlier claims that say what claim ``k`` says, in (nearly) the same words: "BuzzFeed reported
+        that he was working on a book. [...] Lewandowski has denied that he was working on a book."
+        The denial addresses the earlier report's claim too. The earlier claim holds 80% of the
+        content words (all of them when there are only two or three) and is not much longer."""
+        words = self._content_words(k)
+        if len(words) < 2:
+            return []
+        need = len(words) if len(words) <= 3 else 0.8 * len(words)
+        return [
+            j
+            for j in range(k)
+            if len(words & (earlier := self._content_words(j))) >= need and len(earlier) <= 1.5 * len(words) + 1
+        ]
+
+    def _content_words(self, k: int) -> frozenset[str]:
+        site = self.sites[k]
+        if site.para is None:
+            return frozenset()
+        doc, lemmas = site.para.doc, site.para.lemmas
+        return frozenset(lemmas[i] for i in site.tokens if doc[i].is_alpha and not doc[i].is_stop)
 
     def _give(self, k: int, verdict: Verdict) -> None:
         current = self.verdicts[k]
@@ -243,6 +267,9 @@ class StatusFinder:
         if anchor is not None:
             evidence.add(anchor.i)
         targets = self._noun_content(para, anchor) or self._following(para, anchor) if anchor is not None else []
+        if not targets and _concessive(verb):
+            # "..., although Israel disputes this": the clause the concession hangs on, whoever says it
+            targets = self._same_sentence(para, verb.left_edge.i)
         if not targets:
             start = (anchor if anchor is not None and verb.dep_ in ("relcl", "acl") else verb).left_edge
             targets = self._previous(para, start.i, corroborating=kind == "corroborate")
@@ -372,6 +399,20 @@ class StatusFinder:
                     return [k for k, s in enumerate(self.sites) if s.para is para and s.tokens & frame.content]
         return []
 
+    def _same_sentence(self, para: ParsedParagraph, before: int) -> list[int]:
+        """The nearest claim of the same sentence that starts before token ``before``."""
+        sentence = para.sentence_of_token[before]
+        position = para.span.start + para.doc[before].idx
+        earlier = [
+            (s.start, k)
+            for k, s in enumerate(self.sites)
+            if s.para is para
+            and 0 <= s.start < position
+            and para.sentence_of_token[min(s.tokens)] == sentence
+            and len(s.tokens) >= _MIN_TARGET_TOKENS
+        ]
+        return [max(earlier)[1]] if earlier else []
+
     def _previous(
         self,
         para: ParsedParagraph,
@@ -407,6 +448,13 @@ class StatusFinder:
             same = [k for _, k in earlier if self.sites[k].para is para]
             return same[:1]
         return []
+
+
+def _concessive(verb: Token) -> bool:
+    """A verdict set against what precedes it: "although/though/while X disputes this", "but X denies it"."""
+    if any(c.dep_ == "mark" and c.lower_ in ("although", "though", "while", "whereas") for c in verb.children):
+        return True
+    return verb.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "but" for c in verb.head.children)
 
 
 def find_statuses(sites: Sequence[ClaimSite], lex: Lexicon) -> list[Verdict | None]:

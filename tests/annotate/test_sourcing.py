@@ -292,3 +292,19 @@ def test_source_said_with_a_colon_introduces_the_quotation(nlp, rules):
         claim = _claim(labelled(nlp, rules, text), fragment)
         assert claim.labels["source"].value == "the campaign", fragment
         assert claim.labels["cue"].value == "said in a statement"
+
+
+def test_status_a_denial_addresses_the_earlier_report_in_the_same_words(nlp, rules):
+    text = (
+        "BuzzFeed reported that Lewandowski was working on a book. "
+        "Lewandowski, who did not respond to a request for comment, has denied that he was working on a book."
+    )
+    report = _claim(labelled(nlp, rules, text), "Lewandowski was working")
+    assert report.labels["source"].value == "BuzzFeed"
+    assert report.labels["status"].value == "disputed"
+
+
+def test_status_concessive_dispute_addresses_the_clause_before_it(nlp, rules):
+    text = "The embassy moved to the city in May, although the government disputes this."
+    claim = _claim(labelled(nlp, rules, text), "embassy moved")
+    assert claim.labels["status"].value == "disputed"
