@@ -190,8 +190,8 @@ class EntityFinder:
             if campaign is not None and not owner:
                 return campaign
             return self._search(para, head, lambda p, m: m.label == "PERSON")
-        if noun:
-            named = self._search(para, head, lambda p, m: noun in _words(p, m), subjects_first=False)
+        if noun:  # a name holding the noun ("the court" → "the Supreme Court") is worth a longer look back
+            named = self._search(para, head, lambda p, m: noun in _words(p, m), subjects_first=False, window=None)
             if named is not None:
                 return named
         if kind == "PERSON" and noun:
@@ -312,10 +312,14 @@ class EntityFinder:
             nxt = doc[m.end + 1]
         return nxt is not None and nxt.lemma_.lower() == "campaign"
 
-    def _search(self, para: ParsedParagraph, head: Token, ok, *, subjects_first: bool = True) -> Mention | None:
+    def _search(
+        self, para: ParsedParagraph, head: Token, ok, *, subjects_first: bool = True, window: int | None = WINDOW
+    ) -> Mention | None:
         """Nearest acceptable mention before ``head``: its own sentence, then earlier sentences and
-        paragraphs; in each sentence a subject first (the speaker being continued), else the last one."""
-        for p in range(para.index, max(-1, para.index - WINDOW - 1), -1):
+        paragraphs (``window`` paragraphs back; None: the whole article); in each sentence a subject
+        first (the speaker being continued), else the last one."""
+        stop = -1 if window is None else max(-1, para.index - window - 1)
+        for p in range(para.index, stop, -1):
             here = self.paragraphs[p]
             limit = head.i if p == para.index else len(here.doc)
             for sent in reversed(here.sentences):

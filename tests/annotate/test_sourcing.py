@@ -308,3 +308,10 @@ def test_status_concessive_dispute_addresses_the_clause_before_it(nlp, rules):
     text = "The embassy moved to the city in May, although the government disputes this."
     claim = _claim(labelled(nlp, rules, text), "embassy moved")
     assert claim.labels["status"].value == "disputed"
+
+
+def test_source_generic_noun_finds_a_name_holding_it_far_back(nlp, rules):
+    filler = "\n\n".join(f"Paragraph {i} talks about the weather in the valley." for i in range(9))
+    text = f"The Supreme Court heard the case in March.\n\n{filler}\n\nThe court said the law would stand."
+    claim = _claim(labelled(nlp, rules, text), "law would stand")
+    assert spans_text(text, claim.labels["source_type"].spans) == "Supreme Court"
