@@ -245,6 +245,8 @@ class StatusFinder:
                 self._falsity(para, doc[i])
             elif lower[i] == "fact" and i > 0 and lower[i - 1] == "in" and doc[i - 1].dep_ == "prep":
                 self._in_fact(para, doc[i - 1])
+            elif lower[i] == "clear" and i > 1 and lower[i - 2 : i] == ("to", "be") and i not in para.quoted:
+                self._in_fact(para, doc[i])  # "To be clear, the election is Nov. 8."
             elif lower[i] == "contrary" and i not in para.quoted:
                 self._contrary(para, doc[i])
             elif lower[i] in _FACT_MARKERS and doc[i].dep_ == "advmod" and i not in para.quoted:
@@ -349,6 +351,8 @@ class StatusFinder:
             return
         targets = self._previous(para, clause.left_edge.i, corroborating=False, same_sentence_first=True, near=True)
         words = {marker.i} | {c.i for c in marker.children if c.lower_ == "fact"}
+        if marker.lower_ == "clear":
+            words |= {marker.i - 2, marker.i - 1}
         for k in targets:
             self._give(k, Verdict(CONTRADICTED, 0.55, _char_spans(para, words)))
 

@@ -315,3 +315,9 @@ def test_source_generic_noun_finds_a_name_holding_it_far_back(nlp, rules):
     text = f"The Supreme Court heard the case in March.\n\n{filler}\n\nThe court said the law would stand."
     claim = _claim(labelled(nlp, rules, text), "law would stand")
     assert spans_text(text, claim.labels["source_type"].spans) == "Supreme Court"
+
+
+def test_status_to_be_clear_corrects_the_claim_before(nlp, rules):
+    text = "Trump told supporters the election would be held on Nov. 28. To be clear, the election is Nov. 8."
+    claim = _claim(labelled(nlp, rules, text), "Nov. 28")
+    assert claim.labels["status"].value == "contradicted"
