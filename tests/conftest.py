@@ -8,7 +8,7 @@ import pytest
 
 from tests.paths import POLNEAR, PROPSEGMENT, SEED
 
-pytest_plugins = ["tests.studio_server_fixture"]
+pytest_plugins = ["tests.studio_server_fixture", "tests.postgres_fixture"]
 
 
 @pytest.fixture(scope="session")

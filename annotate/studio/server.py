@@ -43,6 +43,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from claimkit.annotate.errors import StudioError
+from claimkit.annotate.studio.database import Database, check_connection
 
 STATE_FILE = "studio.json"
 DATA_DIR = "label-studio"
@@ -66,6 +67,8 @@ class ServerState:
     api_key: str = field(repr=False)
     label_studio_version: str = ""
     pid: int | None = None
+    database: str | None = None
+    """``postgresql://USER@HOST:PORT/DB`` (never its password) when not the embedded SQLite; see ``database.py``."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class ServerStatus:
     data_dir: Path
     log_file: Path
     label_studio_version: str | None
+    database: str | None = None
 
 
 def studio_home() -> Path:
@@ -180,7 +184,7 @@ def _pid_is_our_server(pid: int | None, port: int) -> bool:
     return True
 
 
-def server_env(data_dir: Path, state: ServerState) -> dict[str, str]:
+def server_env(data_dir: Path, state: ServerState, database: Database | None = None) -> dict[str, str]:
     """The server's whole environment: an allowlist of the parent's, then every setting claimkit relies on."""
     env = {k: v for k, v in os.environ.items() if k in _ENV_ALLOWLIST}
     home = data_dir / "home"  # appdirs config/cache under the data dir, never the user's real home
@@ -200,8 +204,15 @@ def server_env(data_dir: Path, state: ServerState) -> dict[str, str]:
             "CONVERTER_DOWNLOAD_RESOURCES": "false",
             "SENTRY_DSN": "",
             "FRONTEND_SENTRY_DSN": "",
+            # claimkit's ML backend runs on this machine (`claimkit backend serve`): Label Studio refuses
+            # backends and webhooks on local addresses unless told otherwise. The server itself listens on
+            # 127.0.0.1 only, so nobody else can point it at local addresses.
+            "ML_BLOCK_LOCAL_IP": "false",
+            "SSRF_PROTECTION_ENABLED": "false",
         }
     )
+    if database is not None:  # Label Studio's own settings; without them it uses SQLite in data_dir
+        env.update(database.server_env())
     return env
 
 
@@ -211,16 +222,34 @@ def paths(home: Path | None = None) -> tuple[Path, Path, Path]:
     return home, home / DATA_DIR, home / LOG_FILE
 
 
-def start(home: Path | None = None, port: int | None = None, timeout: float = START_TIMEOUT_S) -> ServerState:
+def start(
+    home: Path | None = None,
+    port: int | None = None,
+    timeout: float = START_TIMEOUT_S,
+    database: Database | None = None,
+) -> ServerState:
     """Start the local server (or return the running one) and record it in ``studio.json``.
 
     The first start creates the data directory, the admin user, a random password and API token.
     Later starts reuse them, and the last port when it is still free, so URLs stay valid.
+    ``database`` (with its password) runs the server on PostgreSQL; a home keeps the database it started on.
     """
     home, data_dir, log_file = paths(home)
     version = label_studio_version()
     state = read_state(home)
-    if state is not None and _pid_is_our_server(state.pid, state.port) and is_healthy(state.url):
+    running = state is not None and _pid_is_our_server(state.pid, state.port) and is_healthy(state.url)
+    wanted = database.url if database is not None else None
+    if state is not None and state.database != wanted and not (running and database is None):
+        fix = (
+            f"pass --database {state.database} (its password from the environment or a file)"
+            if state.database
+            else "use another CLAIMKIT_HOME for PostgreSQL"
+        )
+        raise StudioError(
+            f"{home / STATE_FILE}: this Label Studio runs on {state.database or 'SQLite'}, "
+            f"not {wanted or 'SQLite'}; {fix}"
+        )
+    if running and state is not None:
         return state
     if state is None:
         if (data_dir / "label_studio.sqlite3").exists():
@@ -234,7 +263,10 @@ def start(home: Path | None = None, port: int | None = None, timeout: float = ST
             username=ADMIN_EMAIL,
             password=secrets.token_urlsafe(18),
             api_key=secrets.token_hex(20),
+            database=wanted,
         )
+    if database is not None:
+        check_connection(database)
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     data_dir.mkdir(exist_ok=True, mode=0o700)
     chosen = port or (state.port if state.port and _port_is_free(state.port) else free_port())
@@ -249,7 +281,7 @@ def start(home: Path | None = None, port: int | None = None, timeout: float = ST
         log.flush()
         proc = subprocess.Popen(  # noqa: S603 (fixed command line)
             command,
-            env=server_env(data_dir, state),
+            env=server_env(data_dir, state, database),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -316,4 +348,5 @@ def status(home: Path | None = None) -> ServerStatus:
         data_dir=data_dir,
         log_file=log_file,
         label_studio_version=state.label_studio_version if state else None,
+        database=state.database if state else None,
     )
