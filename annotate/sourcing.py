@@ -327,9 +327,26 @@ def _speech_act(para: ParsedParagraph, tokens: set[int], acts: SpeechActs) -> Fr
     return None
 
 
+def _signature_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
+    """“...” ― Krystal Correa: the dash is the cue and the name the source (PolNeAR marks them so)."""
+    doc = para.doc
+    ordered = sorted(words)
+    dashes = [i for i in ordered if doc[i].text in ("―", "—", "–")]
+    if not dashes:
+        return None
+    dash = dashes[-1]
+    name = [i for i in ordered if i > dash and not doc[i].is_punct and not doc[i].is_space]
+    if not name or len(name) > 5 or not all(doc[i].pos_ == "PROPN" or doc[i].is_title for i in name):
+        return None
+    return Frame("verb", (dash,), tuple(name), frozenset(i for i in ordered if i < dash))
+
+
 def _quote_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
     """The frame that most likely introduces a quotation: one in the claim's own sentence, else the
     nearest verb frame in the paragraph (“...,” he said. / He said: “...”)."""
+    signed = _signature_frame(para, words)
+    if signed is not None:
+        return signed
     same = [f for f in para.frames[para.sentence_of_token[min(words)]] if f.kind == "verb"]
     if same:
         return same[0]

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from claimkit.annotate.frames import SUBJECTS, Frame, find_frames, subject_of, subtree
-from claimkit.annotate.nlp import ParsedArticle, parse_articles
+from claimkit.annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
 from claimkit.annotate.predictor import ParsedBatchPredictor, ParsedPredictor, Predictor
 from claimkit.annotate.tokens import TokenTable
 from claimkit.annotate.types import Article, Claim, Span, SplitArticle
@@ -81,6 +81,9 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
             index = len(sentences)
             sentences.append(Span(offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)))
             sentence_paragraph.append(para.index)
+            if _signature(words) and claims and claims[-1].paragraph == para.index:
+                claims[-1] = _signed(claims[-1], para, frozenset(t.i for t in words), article.id)
+                continue
             seen: set[tuple[Span, ...]] = set()
             for unit in sentence_units(sent, granularity, frames, para.quoted, para.table):
                 spans = tuple(s.shift(offset) for s in unit_spans(para.table, unit.tokens))
@@ -96,6 +99,27 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
         tuple(sentence_paragraph),
         tuple(claims),
     )
+
+
+_DASHES = frozenset({"―", "—", "–", "-", "--"})
+
+
+def _signature(words: list[Token]) -> bool:
+    """A verbless "― Krystal Correa" after a quotation: who said it, not a claim of its own."""
+    return (
+        len(words) <= 6
+        and words[0].text in _DASHES
+        and not any(t.pos_ in ("VERB", "AUX") for t in words)
+        and any(t.pos_ == "PROPN" for t in words)
+    )
+
+
+def _signed(claim: Claim, para: ParsedParagraph, tokens: frozenset[int], article_id: str) -> Claim:
+    """``claim`` (the quotation) with its signature appended, so no words of the article are lost."""
+    offset = para.span.start
+    spans = claim.spans + tuple(s.shift(offset) for s in unit_spans(para.table, tokens))
+    text = claim.text + " " + unit_text(para.table, Unit(tokens))
+    return replace(claim, id=Claim.make_id(article_id, spans), text=text, spans=spans)
 
 
 def sentence_units(

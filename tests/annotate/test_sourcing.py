@@ -321,3 +321,15 @@ def test_status_to_be_clear_corrects_the_claim_before(nlp, rules):
     text = "Trump told supporters the election would be held on Nov. 28. To be clear, the election is Nov. 8."
     claim = _claim(labelled(nlp, rules, text), "Nov. 28")
     assert claim.labels["status"].value == "contradicted"
+
+
+def test_source_signature_after_a_quotation(nlp, rules):
+    """Reader comments signed "― Name" (PolNeAR marks the dash as the cue, the name as the source)."""
+    text = "“He represents our greatest shame.” ― Sonya Herridge\n“He is a bully.” ― Carlos Raúl"
+    claims = labelled(nlp, rules, text)
+    assert [c.text for c in claims] == [
+        "“He represents our greatest shame.” ― Sonya Herridge",
+        "“He is a bully.” ― Carlos Raúl",
+    ]
+    assert [c.labels["source"].value for c in claims] == ["Sonya Herridge", "Carlos Raúl"]
+    assert {c.labels["cue"].value for c in claims} == {"―"}
