@@ -32,7 +32,8 @@ def _offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
 
 
 def test_architecture_annotate_never_imports_models_or_the_cli():
-    assert _offenders("annotate", ("claimkit.models", "claimkit.commands", "claimkit.cli", "models", "scripts")) == []
+    forbidden = ("claimkit.models", "claimkit.commands", "claimkit.cli", "claimkit.backend", "models", "scripts")
+    assert _offenders("annotate", forbidden) == []
 
 
 def test_architecture_training_never_imports_the_evaluation():
@@ -43,7 +44,12 @@ def test_architecture_training_never_imports_the_evaluation():
 
 
 def test_architecture_models_never_import_the_cli():
-    assert _offenders("models", ("claimkit.commands", "claimkit.cli", "scripts")) == []
+    assert _offenders("models", ("claimkit.commands", "claimkit.cli", "claimkit.backend", "scripts")) == []
+
+
+def test_architecture_the_backend_never_imports_the_cli():
+    """The ML backend sits beside the commands: it uses annotate and models, and only commands use it."""
+    assert _offenders("claimkit/backend", ("claimkit.commands", "claimkit.cli", "scripts")) == []
 
 
 def test_architecture_only_the_namespace_is_imported():
