@@ -21,8 +21,31 @@ PARAGRAPH = "paragraph"
 """Name of the object tag that shows the paragraph; every region lives on it."""
 
 
-_HELP_STYLE = "font-weight: normal; font-size: 13px; color: #555; margin: 0 0 4px 0"
+CLAIM = "claim"
+"""Name of the object tag that shows the claim text. Being an object tag (not a header) makes ``claim_text``
+one of the project's data types, which Label Studio lists first among the data manager's data columns."""
+
 _COLORS = ("#f59e0b", "#10b981", "#6366f1", "#ef4444", "#0ea5e9", "#a855f7")
+
+_STYLE = " ".join(
+    (  # Label Studio escapes ">" in a <Style>: descendant selectors only. Its own class names are prefixed
+        # (``lsf-``) and change between versions, so rules hang on claimkit's classes and plain elements.
+        ".ck-paragraph { white-space: pre-wrap; line-height: 1.55; margin: 0 0 6px 0; }",
+        ".ck-paragraph mark { background: #fde68a; color: inherit; padding: 0; border-radius: 2px; }",
+        ".ck-claim { font-size: 16px; font-weight: 600; line-height: 1.35; }",
+        # Fields flow down two balanced columns; a field never breaks across them.
+        ".ck-fields { column-count: 2; column-gap: 16px; }",
+        ".ck-field { break-inside: avoid; padding: 2px 0 2px 8px; margin: 0 0 4px 0; border-left: 3px solid #e5e7eb; }",
+        # A help text takes one line; hovering it shows all of it (the instructions hold it too).
+        ".ck-help:hover h4, .ck-help:hover h5 { white-space: normal !important; }",
+    )
+)
+_CAPTION_STYLE = "font-size: 12px; line-height: 16px; color: #6b7280; margin: 0; font-weight: normal"
+_FIELD_STYLE = "font-size: 14px; line-height: 20px; font-weight: 600; margin: 0"
+_HELP_STYLE = (
+    "font-size: 12px; line-height: 16px; color: #555; margin: 0; font-weight: normal;"
+    " white-space: nowrap; overflow: hidden; text-overflow: ellipsis"
+)
 
 
 def evidence_control(f: Field) -> str:
@@ -49,6 +72,10 @@ def _requires_text(f: Field, schema: Schema) -> str:
 def label_config(schema: Schema) -> str:
     """The Label Studio XML for ``schema``: claim text, highlighted paragraph, one control per field.
 
+    The layout is compact so that every field fits a 1024x768 screen beside the task list: small captions,
+    each field's help on one line (whole on hover, and in the instructions), and the fields flowing down
+    two balanced CSS columns (``tests/browser/test_annotator_page.py`` measures it in Chromium).
+
     Choice fields become single-choice ``Choices`` whose ``Choice`` shows the value's label and
     stores its id (``alias``), with the value's help as a tooltip; flags become one checkbox that
     stores the field name; span fields become ``HyperTextLabels`` on the paragraph; a ``region_of``
@@ -60,23 +87,25 @@ def label_config(schema: Schema) -> str:
         if f.evidence and evidence_control(f) in taken:
             raise StudioError(f"schema field {evidence_control(f)!r} clashes with the evidence control of {f.name!r}")
     root = ET.Element("View")
-    ET.SubElement(root, "Style").text = (
-        ".htx-richtext mark { background: #fde68a; padding: 0; border-radius: 2px; }"
-        " .htx-richtext { white-space: pre-wrap; line-height: 1.7; }"
-    )
-    ET.SubElement(root, "Header", value="Claim", size="5")
-    ET.SubElement(root, "Header", value="$claim_text", size="3")
-    ET.SubElement(root, "Header", value="Paragraph (the claim is highlighted)", size="5")
-    ET.SubElement(root, "HyperText", name=PARAGRAPH, value="$paragraph_html", inline="true", saveTextResult="yes")
+    ET.SubElement(root, "Style").text = _STYLE
+    ET.SubElement(root, "Header", value="Claim", size="5", style=_CAPTION_STYLE)
+    claim = ET.SubElement(root, "View", className="ck-claim")
+    ET.SubElement(claim, "Text", name=CLAIM, value="$claim_text")
+    ET.SubElement(root, "Header", value="Its paragraph (the claim is highlighted)", size="5", style=_CAPTION_STYLE)
+    paragraph = ET.SubElement(root, "View", className="ck-paragraph")
+    ET.SubElement(paragraph, "HyperText", name=PARAGRAPH, value="$paragraph_html", inline="true", saveTextResult="yes")
+    fields = ET.SubElement(root, "View", className="ck-fields")
     colors = cycle(_COLORS)
     for f in schema.fields:
-        box = ET.SubElement(root, "View")
+        box = ET.SubElement(fields, "View", className="ck-field")
         if f.region_of:
             box.set("visibleWhen", "region-selected")
             box.set("whenTagName", f.region_of)
-        ET.SubElement(box, "Header", value=f.label + _requires_text(f, schema), size="4")
+        if f.kind != "flag":  # a flag's checkbox shows its label already
+            ET.SubElement(box, "Header", value=f.label + _requires_text(f, schema), size="5", style=_FIELD_STYLE)
         if f.help:
-            ET.SubElement(box, "Header", value=f.help, size="5", style=_HELP_STYLE)
+            ET.SubElement(ET.SubElement(box, "View", className="ck-help"), "Header", value=f.help, size="5",
+                          style=_HELP_STYLE)  # fmt: skip
         if f.kind == "span":
             labels = ET.SubElement(box, "HyperTextLabels", name=f.name, toName=PARAGRAPH)
             ET.SubElement(labels, "Label", value=f.label, alias=f.name, background=next(colors))
