@@ -109,7 +109,7 @@ def _signature(words: list[Token]) -> bool:
     return (
         len(words) <= 6
         and words[0].text in _DASHES
-        and not any(t.pos_ in ("VERB", "AUX") for t in words)
+        and not any(t.pos_ in ("VERB", "AUX") for t in words[1:])  # the tagger calls the dash itself a VERB
         and any(t.pos_ == "PROPN" for t in words)
     )
 
