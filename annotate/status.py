@@ -403,6 +403,14 @@ class StatusFinder:
                     return [k for k, s in enumerate(self.sites) if s.para is para and s.tokens & frame.content]
         return []
 
+    def _same_frame(self, k: int) -> list[int]:
+        """Claim ``k`` and the other claims of its attribution frame: "The Times reported that BuzzFeed
+        missed its targets and was revising its projections. BuzzFeed denied the report." denies both."""
+        site = self.sites[k]
+        if site.frame is None or site.para is None:
+            return [k]
+        return [j for j, s in enumerate(self.sites) if j == k or (s.para is site.para and s.frame == site.frame)]
+
     def _same_sentence(self, para: ParsedParagraph, before: int) -> list[int]:
         """The nearest claim of the same sentence that starts before token ``before``."""
         sentence = para.sentence_of_token[before]
@@ -447,7 +455,7 @@ class StatusFinder:
             ]
         for _, k in earlier:
             if self.sites[k].kind is not None:
-                return [k]
+                return self._same_frame(k)
         if corroborating or same_sentence_first:
             same = [k for _, k in earlier if self.sites[k].para is para]
             return same[:1]

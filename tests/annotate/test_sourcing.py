@@ -333,3 +333,13 @@ def test_source_signature_after_a_quotation(nlp, rules):
     ]
     assert [c.labels["source"].value for c in claims] == ["Sonya Herridge", "Carlos Raúl"]
     assert {c.labels["cue"].value for c in claims} == {"―"}
+
+
+def test_status_denying_the_report_addresses_every_claim_of_it(nlp, rules):
+    text = (
+        "The Financial Times reported that BuzzFeed missed its financial targets last year and was revising "
+        "this year's projections downward. BuzzFeed denied the report."
+    )
+    claims = labelled(nlp, rules, text)
+    for fragment in ("missed its financial targets", "revising"):
+        assert _claim(claims, fragment).labels["status"].value == "disputed", fragment
