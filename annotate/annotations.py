@@ -15,6 +15,11 @@ span field                     ``<name>``: the marked texts; ``<name>_spans``: t
 per-region field               one value per region of its span field, in the same order
 ============================  ==================================================================
 
+Beside the table, a pull keeps the articles as far as the tasks show them (``pulled_articles``, written
+as ``articles.jsonl`` in the claims format): every paragraph that holds a claim, at its original offsets,
+with its sentences. That is all training needs to rebuild each claim's context, so a pull alone is
+enough to train on (``claimkit train --pull-dir``), without the files that were pushed.
+
 Column names and label names come from the ``Schema``; the ``datasets`` features are explicit
 (``ClassLabel`` built from the schema's values, -1 for a missing answer), so an empty pull keeps the
 same schema and the label ids never depend on which labels happened to occur.
@@ -23,7 +28,7 @@ same schema and the label ids never depend on which labels happened to occur.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,9 +36,10 @@ from typing import TYPE_CHECKING, Any
 
 from claimkit.annotate.dataset_splits import DEFAULT_FRACTIONS, split_by_article
 from claimkit.annotate.errors import InputError
-from claimkit.annotate.output import CLAIM_COLUMNS
+from claimkit.annotate.output import CLAIM_COLUMNS, write_jsonl
 from claimkit.annotate.schema import Field, Schema
-from claimkit.annotate.studio.tasks import AnnotationRecord, PullResult
+from claimkit.annotate.studio.tasks import AnnotationRecord, PulledParagraph, PullResult
+from claimkit.annotate.types import Article, Span, SplitArticle
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -188,6 +194,56 @@ def to_dataset_dict(
     return DatasetDict(out)
 
 
+ARTICLES_FILE = "articles.jsonl"
+"""The pulled articles in a pull folder (claims format, no claims: the answers are in the table)."""
+
+
+def pulled_articles(result: PullResult, splits: dict[str, str] | None = None) -> list[SplitArticle]:
+    """Each article of the pull rebuilt from the paragraphs its tasks show, at their original offsets.
+
+    What no task shows (the title, the metadata header, paragraphs without claims) becomes newlines,
+    marked ``excluded``: the offsets of every claim, region and sentence stay those of the pushed
+    article, and a premise built around a claim reads the same text the annotator saw. A paragraph
+    no task shows keeps its index as an empty span. ``splits`` (article id → split) goes into each
+    article's metadata as ``split``.
+    """
+    by_article: dict[str, list[PulledParagraph]] = defaultdict(list)
+    for p in result.paragraphs:
+        by_article[p.article_id].append(p)
+    out = []
+    for article_id, paragraphs in sorted(by_article.items()):
+        text = ""
+        excluded: list[Span] = []
+        spans: dict[int, Span] = {}
+        sentences: list[tuple[Span, int]] = []
+        for p in sorted(paragraphs, key=lambda p: p.start):
+            if p.start < len(text):  # overlapping copies cannot come from one split: keep the first
+                continue
+            if p.start > len(text):
+                excluded.append(Span(len(text), p.start))
+            text += "\n" * (p.start - len(text)) + p.text
+            spans[p.index] = Span(p.start, p.start + len(p.text))
+            sentences += [(s.shift(p.start), p.index) for s in p.sentences]
+        last = 0
+        paragraph_spans = []
+        for i in range(max(spans) + 1):
+            last = spans[i].end if i in spans else last
+            paragraph_spans.append(spans.get(i, Span(last, last)))
+        metadata = {"project": result.project_title}
+        if splits and article_id in splits:
+            metadata["split"] = splits[article_id]
+        out.append(
+            SplitArticle(
+                article=Article(article_id, text, metadata, tuple(excluded)),
+                paragraphs=tuple(paragraph_spans),
+                sentences=tuple(s for s, _ in sentences),
+                sentence_paragraph=tuple(i for _, i in sentences),
+                claims=(),
+            )
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class PullFiles:
     """Where ``write_pull`` put things, and the counts it reported."""
@@ -197,6 +253,7 @@ class PullFiles:
     dataset: Path
     card: Path
     summary: Path
+    articles: Path
     rows: int
     unannotated: int
     skipped: int
@@ -251,12 +308,20 @@ def _make_out_dir(out: Path) -> None:
         raise InputError(f"{out}: cannot make this folder ({exc.strerror or exc.__class__.__name__})") from None
 
 
-def write_pull(result: PullResult, schema: Schema, out: Path, *, seed: int = 13) -> PullFiles:
+def write_pull(
+    result: PullResult, schema: Schema, out: Path, *, seed: int = 13, gold: pd.DataFrame | None = None
+) -> PullFiles:
     """Write ``annotations.parquet``, ``annotations.csv``, ``dataset/`` (``save_to_disk``), ``README.md``
-    (the dataset card) and ``summary.json`` under ``out``."""
+    (the dataset card), ``summary.json`` and ``articles.jsonl`` (the articles around the claims) under ``out``.
+
+    ``gold`` (a team's gold table, ``annotate.adjudication.decide``) adds its ``gold_*`` columns to the
+    table files, on every row of a claim; the ``dataset/`` keeps the annotators' rows only."""
     _make_out_dir(out)
     df = to_dataframe(result, schema)
-    df["split"] = df["article_id"].map(article_splits(df, seed=seed))
+    if gold is not None:
+        df = df.merge(gold, on="claim_id", how="left")
+    splits = article_splits(df, seed=seed)
+    df["split"] = df["article_id"].map(splits)
     dsd = to_dataset_dict(df, schema, seed=seed)
     info = summary(result, df)
     files = PullFiles(
@@ -265,6 +330,7 @@ def write_pull(result: PullResult, schema: Schema, out: Path, *, seed: int = 13)
         dataset=out / "dataset",
         card=out / "README.md",
         summary=out / "summary.json",
+        articles=out / ARTICLES_FILE,
         rows=len(df),
         unannotated=len(result.unannotated),
         skipped=len(result.skipped),
@@ -275,6 +341,8 @@ def write_pull(result: PullResult, schema: Schema, out: Path, *, seed: int = 13)
     dsd.save_to_disk(str(files.dataset), num_shards={name: 1 for name in dsd})
     files.card.write_text(dataset_card(df, dsd, schema, info, seed=seed), encoding="utf-8")
     files.summary.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with files.articles.open("w", encoding="utf-8") as fh:
+        write_jsonl(pulled_articles(result, splits), fh)
     return files
 
 
@@ -357,6 +425,8 @@ def dataset_card(df: pd.DataFrame, dsd: DatasetDict, schema: Schema, info: dict[
         "- `annotations.parquet`, `annotations.csv` (lists as JSON text): the tidy table",
         "- `dataset/`: `datasets.load_from_disk('dataset')`, choice fields as `ClassLabel` (-1 = no answer)",
         "- `summary.json`: counts, unannotated tasks and skipped annotations by claim id",
+        "- `articles.jsonl`: the articles around the claims (claims format), as far as the tasks show them:",
+        "  what `claimkit train --pull-dir` builds each claim's context from",
         "",
         "Columns: " + ", ".join(f"`{c}`" for c in df.columns),
         "",

@@ -1,6 +1,7 @@
 """Pull: every annotation of a project as typed records, positions in article offsets.
 
-Nothing is dropped silently: unannotated tasks, skipped (cancelled) annotations, foreign tasks,
+Besides the answers, the result carries every paragraph the tasks show (``PullResult.paragraphs``),
+so training can rebuild each claim's context from a pull alone. Nothing is dropped silently: unannotated tasks, skipped (cancelled) annotations, foreign tasks,
 regions whose text no longer matches the paragraph and malformed regions (skipped, the rest of the
 annotation kept) are all counted in the ``PullResult``.
 """
@@ -22,6 +23,7 @@ from claimkit.annotate.studio.tasks import (
     TASK_FORMAT,
     AnnotationRecord,
     ClaimInfo,
+    PulledParagraph,
     PullResult,
     Region,
     view_of,
@@ -115,6 +117,7 @@ def records_from_export(
     records: list[AnnotationRecord] = []
     unannotated: list[ClaimInfo] = []
     skipped: list[tuple[ClaimInfo, str]] = []
+    paragraphs: dict[tuple[str, int], PulledParagraph] = {}
     foreign = mismatches = malformed = 0
     for task in tasks:
         data = task.get("data") or {}
@@ -124,6 +127,8 @@ def records_from_export(
         info = _claim_info(task)
         view = view_of(data)
         base = int(data["paragraph_start"])
+        if (info.article_id, info.paragraph) not in paragraphs:
+            paragraphs[info.article_id, info.paragraph] = _paragraph(info, data)
         done = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
         for a in task.get("annotations") or []:
             if a.get("was_cancelled"):
@@ -181,5 +186,13 @@ def records_from_export(
                 )
             )
     return PullResult(
-        project_id, project_title, tuple(records), tuple(unannotated), tuple(skipped), foreign, mismatches, malformed
-    )
+        project_id, project_title, tuple(records), tuple(unannotated), tuple(skipped), foreign, mismatches, malformed,
+        tuple(paragraphs[k] for k in sorted(paragraphs)),
+    )  # fmt: skip
+
+
+def _paragraph(info: ClaimInfo, data: Mapping[str, Any]) -> PulledParagraph:
+    """The paragraph a task shows (every task of a paragraph carries the same copy: the first one is kept)."""
+    sentences = tuple(Span(int(a), int(b)) for a, b in data.get("paragraph_sentences") or ())
+    return PulledParagraph(info.article_id, info.paragraph, int(data["paragraph_start"]), str(data["paragraph"]),
+                           sentences)  # fmt: skip

@@ -1,8 +1,8 @@
 """Task payloads (one task per claim), prediction/annotation results, and the record types a pull returns.
 
 A task's ``data`` carries its claim id, so idempotence never depends on Label Studio task ids (SQLite
-reuses those); it also carries the plain paragraph and the claim's marks, enough to map any region
-back to article offsets.
+reuses those); it also carries the plain paragraph, its sentences and the claim's marks, enough to map
+any region back to article offsets and to rebuild the claim's context for training from a pull alone.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ def task_data(item: SplitArticle, claim: Claim) -> dict[str, Any]:
             "a task shows one paragraph, so this is a splitter bug: please report it with the article"
         )
     view = ParagraphView(text, relative)
+    in_paragraph = zip(item.sentences, item.sentence_paragraph, strict=True)
+    sentences = [[s.start - para.start, s.end - para.start] for s, p in in_paragraph if p == claim.paragraph]
     return {
         "format": TASK_FORMAT,
         "format_version": TASK_FORMAT_VERSION,
@@ -49,6 +51,7 @@ def task_data(item: SplitArticle, claim: Claim) -> dict[str, Any]:
         "paragraph": text,
         "paragraph_claim_spans": [[s.start, s.end] for s in relative],
         "paragraph_html": view.html(),
+        "paragraph_sentences": sentences,
     }
 
 
@@ -123,8 +126,38 @@ def label_results(
             continue
         items.append(scored({"from_name": f.name, "to_name": PARAGRAPH, "type": "choices",
                              "value": {"choices": [label.value]}}, label))  # fmt: skip
+    return Results(tuple(items), dropped, prediction_score(labels, schema))
+
+
+UNCERTAINTY_FIELD = "attribution"
+"""The field whose calibrated confidence orders the annotators' queue: what the model is trained on."""
+
+
+def prediction_score(labels: Mapping[str, Label], schema: Schema) -> float | None:
+    """A prediction's ``score``: the calibrated confidence of its ``attribution`` label (the model's
+    probability of the value it chose; the rules' measured precision), so that Label Studio's
+    "prediction score" column and ``uncertainty`` tell the same story. Without an attribution label,
+    the mean of the labels' scores."""
+    if (label := labels.get(UNCERTAINTY_FIELD)) is not None and label.value is not None:
+        return round(min(1.0, max(0.0, float(label.score))), 4)
     scores = [float(label.score) for name, label in labels.items() if name in schema]
-    return Results(tuple(items), dropped, round(sum(scores) / len(scores), 4) if scores else None)
+    return round(sum(scores) / len(scores), 4) if scores else None
+
+
+def uncertainty(labels: Mapping[str, Label], schema: Schema) -> float | None:
+    """How unsure the prediction is about the claim's attribution, in [0, 1]: normalised least confidence,
+    ``(1 - p) * k / (k - 1)`` for the calibrated probability ``p`` of the chosen value among ``k`` values.
+
+    0 = certain, 1 = every value equally likely (for asserted/attributed: ``2 * (1 - p)``). Written into
+    each pre-annotated task as ``data.uncertainty``, so the data manager can put the most informative
+    claims first (uncertainty sampling; ``scripts/bench_active_learning.py`` measures what it buys).
+    ``None`` when there is no attribution label to be unsure about.
+    """
+    label = labels.get(UNCERTAINTY_FIELD)
+    if label is None or label.value is None or UNCERTAINTY_FIELD not in schema:
+        return None
+    k = max(2, len(schema[UNCERTAINTY_FIELD].values))
+    return round(min(1.0, max(0.0, (1.0 - float(label.score)) * k / (k - 1))), 4)
 
 
 _LABEL_KEYS = ("choices", "hypertextlabels", "labels")
@@ -221,6 +254,19 @@ class AnnotationRecord:
 
 
 @dataclass(frozen=True)
+class PulledParagraph:
+    """A paragraph as a task showed it: enough to rebuild the article around the claims for training.
+
+    ``sentences`` are in paragraph offsets (empty for tasks pushed before tasks carried them)."""
+
+    article_id: str
+    index: int
+    start: int
+    text: str
+    sentences: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
 class PullResult:
     """Annotations of a project, and what was not annotated: nothing is dropped silently."""
 
@@ -232,3 +278,4 @@ class PullResult:
     foreign_tasks: int  # tasks that were not made by claimkit (no claim id)
     offset_mismatches: int  # regions whose stored text differs from the paragraph at their offsets
     malformed_regions: int = 0  # result items that could not be read (no offsets, unknown path): skipped
+    paragraphs: tuple[PulledParagraph, ...] = ()  # every paragraph a claimkit task shows, once (training context)

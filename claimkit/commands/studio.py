@@ -1,4 +1,4 @@
-"""``claimkit studio start|stop|status|credentials``, ``push``, ``pull``, ``import-brat``: the Label Studio round trip.
+"""``claimkit studio start|stop|status|credentials|add-user``, ``push``, ``pull``, ``import-brat``: the Label Studio round trip.
 
 Each command parses options and calls one library function (``annotate.studio_server``,
 ``annotate.studio``, ``annotate.annotations``); shared options come from ``commands.options``.. Results go to stdout, progress and notes to stderr.
@@ -9,9 +9,10 @@ except by ``claimkit studio credentials``, which exists to show it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -19,6 +20,8 @@ from claimkit.commands import options
 
 if TYPE_CHECKING:
     from claimkit.annotate.studio.push import PushReport
+
+T = TypeVar("T")
 
 studio_app = typer.Typer(help="Run a local Label Studio server for annotators.", no_args_is_help=True)
 
@@ -47,15 +50,36 @@ def start(
             show_default=False,
         ),
     ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            metavar="URL",
+            help="postgresql://USER@HOST:PORT/DB on this machine (default: embedded SQLite). Password from "
+            "$CLAIMKIT_PG_PASSWORD / $PGPASSWORD or --database-password-file, never in the URL.",
+            show_default=False,
+        ),
+    ] = None,
+    database_password_file: Annotated[
+        Path | None,
+        typer.Option("--database-password-file", metavar="FILE", help="File holding the PostgreSQL password alone."),
+    ] = None,
 ) -> None:
     """Start the local Label Studio server (first start: database, admin user and API token; ~1 min)."""
+    from claimkit.annotate.studio.database import resolve_database
     from claimkit.annotate.studio.server import read_state, studio_home
     from claimkit.annotate.studio.server import start as start_server
+    from claimkit.annotate.studio.server import status as server_status
 
-    first = read_state() is None
+    recorded = read_state()
+    first = recorded is None
+    db = None  # a running server needs no password; a stopped PostgreSQL one needs it again
+    if database is not None or (recorded is not None and recorded.database and not server_status().running):
+        db = resolve_database(database, recorded.database if recorded else None, database_password_file)
     if first:
-        _say("claimkit: first start of Label Studio: creating its database (about a minute)...")
-    state = start_server(port=port)
+        took = "a few minutes" if db else "about a minute"
+        _say(f"claimkit: first start of Label Studio: creating its database ({took})...")
+    state = start_server(port=port, database=db)
     typer.echo(state.url)
     _say(f"claimkit: Label Studio runs at {state.url} (pid {state.pid}; data in {studio_home()}).")
     _say("claimkit: log in with the e-mail and password from `claimkit studio credentials`.")
@@ -79,6 +103,7 @@ def status() -> None:
     typer.echo(f"url: {st.url or '-'}")
     typer.echo(f"pid: {st.pid or '-'}")
     typer.echo(f"label-studio: {st.label_studio_version or '-'}")
+    typer.echo(f"database: {st.database or 'sqlite'}")
     typer.echo(f"data: {st.data_dir}")
     typer.echo(f"log: {st.log_file}")
     if not st.running:
@@ -100,6 +125,26 @@ def credentials() -> None:
     typer.echo(f"api_key: {state.api_key}")
 
 
+@studio_app.command("add-user")
+def add_user(
+    email: Annotated[str, typer.Argument(metavar="EMAIL", help="The annotator's e-mail (their login).")],
+    first_name: Annotated[str, typer.Option("--first-name", metavar="NAME", help="Shown in Label Studio.")] = "",
+    last_name: Annotated[str, typer.Option("--last-name", metavar="NAME", help="Shown in Label Studio.")] = "",
+    url: options.Url = None,
+    api_key_file: options.ApiKeyFile = None,
+    api_key: options.ApiKey = None,
+) -> None:
+    """Create an annotator account (a member of the organisation) with a random password, shown once here only."""
+    from claimkit.annotate.studio.users import add_user as create_user
+
+    conn = options.connection(url, api_key, api_key_file)
+    user = create_user(conn, email, first_name, last_name)
+    typer.echo(f"url: {conn.url}")
+    typer.echo(f"email: {user.email}")
+    typer.echo(f"password: {user.password}")
+    _say(f"claimkit: user {user.email} (id {user.id}) created; the password is shown only this once and not stored.")
+
+
 class ImportAs(str, Enum):
     annotations = "annotations"
     predictions = "predictions"
@@ -117,6 +162,17 @@ def push(
     batch_size: BatchSize = 500,
     spacy_model: options.SpacyModel = options.DEFAULT_SPACY_MODEL,
     threads: options.Threads = None,
+    annotators_per_task: Annotated[
+        int | None,
+        typer.Option(
+            "--annotators-per-task",
+            metavar="N",
+            min=1,
+            max=50,
+            help="Each claim is labelled by N people (Label Studio's overlap; also changes an existing project).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Split articles into claims and push one task per claim, with pre-annotations, to a project.
 
@@ -132,12 +188,23 @@ def push(
     conn = options.connection(url, api_key, api_key_file)
     studio = connect(conn)  # fail fast, before minutes of splitting
     loaded = list(load_articles(articles))  # every input read and its id checked before any work
+    _say(f"claimkit: splitting {len(loaded)} article{'s' * (len(loaded) != 1)} into claims (predictor: {predictor})...")
     nlp = load_nlp(spacy_model)
     chosen = options.predictor(predictor, nlp, threads)
-    items = list(split_and_label(loaded, nlp, "clause", chosen, progress=True))
+    items = list(_counted(split_and_label(loaded, nlp, "clause", chosen), len(loaded), "split"))
     report = push_claims(conn, project, items, default_schema(), model_version=chosen.model_version if chosen else None,
-                         batch_size=batch_size, progress=True, studio=studio)  # fmt: skip
+                         batch_size=batch_size, progress=True, studio=studio,
+                         annotators_per_task=annotators_per_task)  # fmt: skip
     _report_push(project, report, chosen.model_version if chosen else None)
+
+
+def _counted(items: Iterator[T], total: int, desc: str) -> Iterator[T]:
+    """``items`` with a progress bar on stderr that knows the total (percent and time left); hidden off a terminal."""
+    import sys
+
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, desc=desc, unit=" art", file=sys.stderr, disable=None, leave=False)
 
 
 def _report_push(project: str, r: PushReport, version: str | None) -> None:
@@ -151,6 +218,8 @@ def _report_push(project: str, r: PushReport, version: str | None) -> None:
         _say(f"claimkit: removed {r.duplicates_removed} duplicate tasks left by an interrupted push")
     if r.spans_dropped:
         _say(f"claimkit: {r.spans_dropped} spans lay outside the paragraph a task shows and were left out")
+    if r.overlap is not None:
+        _say(f"claimkit: each claim is labelled by {r.overlap.annotators_per_task} annotators (overlap on all tasks)")
     typer.echo(r.project_url)
 
 
@@ -175,16 +244,24 @@ def pull(
     """Pull a project's annotations: a DataFrame (Parquet, CSV) and a DatasetDict split by article."""
     import datasets
 
-    from claimkit.annotate.annotations import check_out_dir, write_pull
+    from claimkit.annotate.adjudication import rule_counts
+    from claimkit.annotate.annotations import check_out_dir, to_dataframe, write_pull
     from claimkit.annotate.schema import default_schema
+    from claimkit.annotate.studio.client import connect
     from claimkit.annotate.studio.pull import pull as pull_records
+    from claimkit.annotate.studio.review import team_gold
 
     datasets.disable_progress_bars()
     schema = default_schema()
     check_out_dir(out)  # before the export, which can take a minute
-    result = pull_records(options.connection(url, api_key, api_key_file), project, schema)
-    files = write_pull(result, schema, out, seed=seed)
+    conn = options.connection(url, api_key, api_key_file)
+    studio = connect(conn)
+    result = pull_records(conn, project, schema, studio)
+    gold = team_gold(conn, studio, project, schema, to_dataframe(result, schema))  # None: a single annotator
+    files = write_pull(result, schema, out, seed=seed, gold=gold)
     _say(f"claimkit: {files.rows} annotations (claim x annotator) from project {project!r} written to {out}")
+    if gold is not None:
+        _say("claimkit: gold_* columns by rule: " + ", ".join(f"{k} {v}" for k, v in rule_counts(gold).items()))
     _say(
         f"claimkit: {files.unannotated} tasks not annotated yet, {files.skipped} skipped; claim ids in {files.summary}"
     )
@@ -243,6 +320,38 @@ def import_brat(
     report = push_claims(conn, project, items, schema, model_version=None if as_annotations else BRAT_MODEL_VERSION,
                          as_annotations=as_annotations, batch_size=batch_size, progress=True, studio=studio)  # fmt: skip
     _report_push(project, report, None if as_annotations else BRAT_MODEL_VERSION)
+
+
+@studio_app.command("connect-backend")
+def connect_backend(
+    project: ExistingProject,
+    backend_url: Annotated[
+        str, typer.Option("--backend-url", metavar="URL", help="URL of `claimkit backend serve`.")
+    ] = "http://127.0.0.1:9090",
+    backend_auth_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--backend-auth-file",
+            metavar="FILE",
+            help="user:password the backend wants (default: $CLAIMKIT_BACKEND_USER/$CLAIMKIT_BACKEND_PASSWORD).",
+            show_default=False,
+        ),
+    ] = None,
+    url: options.Url = None,
+    api_key_file: options.ApiKeyFile = None,
+    api_key: options.ApiKey = None,
+) -> None:
+    """Register a running `claimkit backend serve` with a project: predictions when a task is opened."""
+    from claimkit.annotate.studio.backend_link import connect_backend as link
+    from claimkit.annotate.studio.client import connect
+    from claimkit.backend.auth import read_credentials
+
+    creds = read_credentials(backend_auth_file)
+    studio = connect(options.connection(url, api_key, api_key_file))
+    done = link(studio, project, backend_url, auth=(creds.user, creds.password) if creds else None)
+    _say(f"claimkit: backend {done.url} ({done.model_version}) {'connected to' if done.created else 'updated on'} "
+         f"project {project!r} (id {done.project_id}); tasks get its predictions when opened")  # fmt: skip
+    typer.echo(done.model_version)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from claimkit.commands import options
 from claimkit.models.nli.train import TrainConfig
 
 _METAVARS = {
@@ -28,6 +29,8 @@ _METAVARS = {
     "bf16": "auto|yes|no",
     "corpus_split": "NAME",
     "eval_split": "NAME",
+    "project": "NAME",
+    "ties": "drop|latest",
 }
 
 
@@ -101,10 +104,18 @@ ConfigFile = Annotated[
 ]
 
 
-def train(ctx: typer.Context, config: ConfigFile = None, **values: Any) -> None:
+def train(
+    ctx: typer.Context,
+    config: ConfigFile = None,
+    url: options.Url = None,
+    api_key_file: options.ApiKeyFile = None,
+    **values: Any,
+) -> None:
     """Train the attribution model (asserted vs attributed claims); writes the model, its card and metrics.
 
-    For example: claimkit train --corpus-dir polnear --output-dir runs/nli. Repeat a run with --config runs/nli/train_config.json.
+    For example: claimkit train --corpus-dir polnear --output-dir runs/nli; on a Label Studio project's annotations
+    (pulled first into OUTPUT_DIR/pull): claimkit train --project NAME --output-dir runs/nli-project, optionally
+    with --corpus-dir polnear beside it. Repeat a run with --config runs/nli/train_config.json.
     """
     from claimkit.models.evaluation.comparison import compare_with_baselines
     from claimkit.models.nli.train import TrainingError
@@ -136,7 +147,12 @@ def train(ctx: typer.Context, config: ConfigFile = None, **values: Any) -> None:
         run_config = TrainConfig(**chosen)
     except (TypeError, ValueError) as exc:
         raise TrainingError(str(exc)) from None
-    result = run_training(run_config, compare=compare_with_baselines)
+    if run_config.project:
+        connection = options.connection(url, None, api_key_file)
+        typer.echo(f"claimkit: pulling project {run_config.project!r} first", err=True)
+        result = run_training(run_config, compare=compare_with_baselines, connection=connection)
+    else:
+        result = run_training(run_config, compare=compare_with_baselines)
     summary = {k: v for k, v in result.metrics.items() if not isinstance(v, dict)}
     typer.echo(json.dumps(summary, indent=2, default=float))
     typer.echo(f"model written to {result.output_dir}", err=True)
@@ -146,6 +162,10 @@ def train(ctx: typer.Context, config: ConfigFile = None, **values: Any) -> None:
 _fixed = [
     inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
     inspect.Parameter("config", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ConfigFile, default=None),
+    inspect.Parameter("url", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=options.Url, default=None),
+    inspect.Parameter(
+        "api_key_file", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=options.ApiKeyFile, default=None
+    ),
 ]
 train.__signature__ = inspect.Signature([*_fixed, *(p for *_, p in _OPTIONS)])  # type: ignore[attr-defined]
 train.__annotations__ = {p.name: p.annotation for p in train.__signature__.parameters.values()}  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from claimkit.annotate.splitter import Granularity, split_articles
 from claimkit.annotate.types import Claim, Label, Span, SplitArticle
 
 if TYPE_CHECKING:
+    import pandas as pd
     from datasets import DatasetDict, Features
     from spacy.language import Language
 
@@ -397,21 +399,87 @@ def read_articles(
     return list(split_articles(load_articles(files), nlp, granularity))
 
 
+TIE_RULES = ("drop", "latest")
+"""What training does with a claim whose annotators' top answers tie: leave it out, or take the latest answer."""
+
+
+def read_pull_articles(pull_dir: str | Path) -> list[SplitArticle]:
+    """The articles a pull carries (``articles.jsonl``, written by ``claimkit pull``): the claims' context."""
+    from claimkit.annotate.annotations import ARTICLES_FILE
+
+    path = Path(pull_dir) / ARTICLES_FILE
+    if not path.is_file():
+        raise InputError(
+            f"{pull_dir}: no {ARTICLES_FILE} (pulled by an older claimkit); pull again with this claimkit, "
+            "or give the pushed articles with --articles-path"
+        )
+    return read_labelled_claims(path)
+
+
+def _latest_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows newest first: by ``updated_at``, then ``created_at``, then ``annotation_id`` where the table has them."""
+    keys = [c for c in ("updated_at", "created_at", "annotation_id") if c in rows.columns]
+    return rows.sort_values(keys, ascending=False, kind="stable") if keys else rows.iloc[::-1]
+
+
+def resolve_claim_label(rows: pd.DataFrame, ties: str = "drop") -> tuple[str | None, float, str]:
+    """One claim's attribution value from its annotations (rows of a pull table), by claimkit's rule:
+
+    1. each annotator counts once, with their latest annotation of the claim;
+    2. a claim that more than half of them mark *not a claim* is left out (``"not_a_claim"``);
+    3. of the others, each answer is a vote; no answer at all leaves the claim out (``"unanswered"``);
+    4. the value with most votes wins (``"claims"``); when the top values tie (``"ties"``) the claim is
+       left out (``ties="drop"``) or takes the value of the latest answer among them (``ties="latest"``).
+
+    Returns (value or ``None``, share of the votes the value got, outcome). Documented for annotators
+    and researchers in ``docs/annotation-loop.md``.
+    """
+    import pandas as pd
+
+    if ties not in TIE_RULES:
+        raise ValueError(f"ties={ties!r}: use one of {', '.join(TIE_RULES)}")
+    newest = _latest_first(rows)
+    if "annotator" in newest.columns:
+        newest = newest.drop_duplicates("annotator", keep="first")
+    if newest["not_a_claim"].astype(bool).sum() * 2 > len(newest):
+        return None, 0.0, "not_a_claim"
+    answers = [
+        str(v)
+        for v, bad in zip(newest["attribution"], newest["not_a_claim"], strict=True)
+        if not bad and not pd.isna(v)
+    ]  # newest first
+    if not answers:
+        return None, 0.0, "unanswered"
+    votes = Counter(answers)
+    top = max(votes.values())
+    leaders = [v for v, n in votes.items() if n == top]
+    if len(leaders) == 1:
+        return leaders[0], top / len(answers), "claims"
+    if ties == "drop":
+        return None, 0.0, "ties"
+    value = next(a for a in answers if a in leaders)
+    return value, top / len(answers), "ties"
+
+
 def read_pull_output(
     pull_dir: str | Path,
-    articles: Iterable[SplitArticle],
+    articles: Iterable[SplitArticle] | None = None,
     schema: Schema | None = None,
+    *,
+    ties: str = "drop",
 ) -> tuple[list[SplitArticle], dict[str, int], dict[str, str]]:
     """Label Studio annotations (``claimkit pull`` output: ``annotations.parquet``, one row per claim ×
     annotator) joined to the articles they were made on, as labelled split articles.
 
-    The pull holds claims and answers but not the article text, so ``articles`` must be the split
-    articles that were pushed (the ``claimkit split`` JSONL, or the articles split again: sentences and
-    paragraphs only serve as context). The annotated claims keep the spans they were annotated on,
-    even if the splitter has changed since. Several annotators: the majority value; a tie, a claim
-    marked *not a claim*, or a claim without an attribution answer is left out. Returns the articles
-    that have at least one labelled claim, counts of what was used and left out, and the pull's own
-    article split (``annotate.annotations.article_splits``).
+    ``articles``: the split articles that were pushed (the ``claimkit split`` JSONL, or the articles
+    split again: sentences and paragraphs only serve as context); by default the articles the pull
+    itself carries (``articles.jsonl``: every paragraph that holds a claim, at its offsets). The
+    annotated claims keep the spans they were annotated on, even if the splitter has changed since.
+    Several annotators: ``resolve_claim_label`` (majority; ties left out or, with ``ties="latest"``,
+    resolved by the latest answer). Returns the articles that have at least one labelled claim, counts
+    of every outcome (``claims`` used; ``ties`` — used under ``latest``, left out under ``drop``;
+    ``not_a_claim``, ``unanswered`` and ``unknown_article`` left out), and the pull's own article split
+    (``annotate.annotations.article_splits``).
     """
     import pandas as pd
 
@@ -436,7 +504,7 @@ def read_pull_output(
         raise InputError(
             f"{path}: not a claimkit pull table (missing columns {sorted(missing)}); pull again with this claimkit"
         )
-    by_article = {item.article.id: item for item in articles}
+    by_article = {item.article.id: item for item in (read_pull_articles(pull_dir) if articles is None else articles)}
     counts = {"claims": 0, "ties": 0, "not_a_claim": 0, "unanswered": 0, "unknown_article": 0}
     labelled: dict[str, list[Claim]] = {}
     for claim_id, rows in frame.groupby("claim_id", sort=True):
@@ -444,22 +512,12 @@ def read_pull_output(
         if first["article_id"] not in by_article:
             counts["unknown_article"] += 1
             continue
-        answers = [
-            str(v)
-            for v, bad in zip(rows["attribution"], rows["not_a_claim"], strict=True)
-            if not bad and not pd.isna(v)
-        ]
-        if rows["not_a_claim"].astype(bool).sum() * 2 > len(rows):
-            counts["not_a_claim"] += 1
+        value, share, outcome = resolve_claim_label(rows, ties)
+        counts[outcome] += 1
+        if value is None:
             continue
-        if not answers:
-            counts["unanswered"] += 1
-            continue
-        ranked = sorted(((answers.count(v), v) for v in set(answers)), reverse=True)
-        if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
-            counts["ties"] += 1
-            continue
-        value = ranked[0][1]
+        if outcome != "claims":
+            counts["claims"] += 1
         schema["attribution"].check_value(value)
         spans = tuple(Span(int(a), int(b)) for a, b in first["claim_spans"])
         labelled.setdefault(str(first["article_id"]), []).append(
@@ -470,10 +528,9 @@ def read_pull_output(
                 spans,
                 int(first["sentence"]),
                 int(first["paragraph"]),
-                {"attribution": Label(value, answers.count(value) / len(answers))},
+                {"attribution": Label(value, share)},
             )
         )
-        counts["claims"] += 1
     if not labelled:
         raise InputError(
             f"{pull_dir}: no usable attribution answer for the given articles ({counts}); check that the articles are those pushed"

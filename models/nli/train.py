@@ -26,11 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from claimkit.annotate.annotations import ARTICLES_FILE as PULL_ARTICLES_FILE
 from claimkit.annotate.corpora.brat_claims import DEFAULT_CACHE_DIR
 from claimkit.annotate.errors import ClaimkitError
 from claimkit.annotate.nlp import DEFAULT_SPACY_MODEL
 from claimkit.annotate.schema import Schema, default_schema
-from claimkit.models.nli.data import SPAN_TAGS, WindowConfig, attribution_labels
+from claimkit.models.nli.data import SPAN_TAGS, TIE_RULES, WindowConfig, attribution_labels
 from claimkit.models.nli.model import (
     IGNORE_INDEX,
     NLIMeta,
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     import torch
     from datasets import Dataset, DatasetDict
     from transformers import EvalPrediction
+
+    from claimkit.annotate.studio.client import Connection
 
 TRAIN_CONFIG_FILE = "train_config.json"
 PAIRS_INFO_FILE = "claimkit_pairs.json"
@@ -74,13 +77,36 @@ class TrainConfig:
     pull_dir: str | None = field(
         default=None,
         metadata={
-            "help": "Instead of a corpus: a `claimkit pull` output folder (annotations.parquet); needs --articles-path."
+            "help": "A `claimkit pull` output folder (annotations.parquet + articles.jsonl): train on those annotations; "
+            "with --project, where the fresh pull goes (default OUTPUT_DIR/pull)."
+        },
+    )
+    project: str | None = field(
+        default=None,
+        metadata={
+            "help": "A Label Studio project: pull its annotations first (like `claimkit pull`), then train on them."
         },
     )
     articles_path: str | None = field(
         default=None,
         metadata={
-            "help": "With --pull-dir: the articles that were pushed (the `claimkit split` JSONL, or article files/folder)."
+            "help": "With --pull-dir: the articles that were pushed (the `claimkit split` JSONL, or article files/folder); "
+            "default: the articles the pull carries."
+        },
+    )
+    ties: str = field(
+        default="drop",
+        metadata={
+            "help": "Annotations whose annotators' top answers tie: drop (leave the claim out, counted) or latest "
+            "(the latest answer among the tied ones).",
+            "choices": ["drop", "latest"],
+        },
+    )
+    corpus_weight: float = field(
+        default=1.0,
+        metadata={
+            "help": "With --corpus-dir beside annotations: the base corpus's training articles are resampled to this "
+            "multiple of their number (0.25: a quarter; 2: each twice); annotations are used once each."
         },
     )
     claims_path: str | None = field(
@@ -220,16 +246,26 @@ class TrainConfig:
     progress: bool = field(default=True, metadata={"help": "Show progress bars."})
 
     def __post_init__(self) -> None:
-        sources = [name for name in ("corpus_dir", "pull_dir", "claims_path") if getattr(self, name)]
-        if len(sources) != 1 and not (self.dataset_dir and not sources):
+        labelled = [name for name in ("pull_dir", "claims_path", "project") if getattr(self, name)]
+        if self.project and self.pull_dir:
+            labelled.remove("pull_dir")  # with --project, --pull-dir only says where the pull goes
+        sources = ["corpus_dir", *labelled] if self.corpus_dir else labelled
+        if len(labelled) > 1 or (not sources and not self.dataset_dir):
             raise ValueError(
-                "give exactly one data source: --corpus-dir (BRAT, e.g. PolNeAR), --pull-dir with --articles-path "
-                f"(Label Studio annotations) or --claims-path (labelled claims JSONL); got {sources or 'none'}"
+                "give exactly one data source: --corpus-dir (BRAT, e.g. PolNeAR), --project or --pull-dir (Label "
+                "Studio annotations) or --claims-path (labelled claims JSONL), or --corpus-dir beside one of the "
+                f"others; got {sources or 'none'}"
             )
-        if self.pull_dir and not self.articles_path:
-            raise ValueError(
-                "--pull-dir needs --articles-path: the pushed articles (the pull has claims, not article text)"
-            )
+        if self.pull_dir and not self.project and not self.articles_path:
+            if not (Path(self.pull_dir) / PULL_ARTICLES_FILE).is_file():
+                raise ValueError(
+                    f"--pull-dir {self.pull_dir} has no {PULL_ARTICLES_FILE} (an older pull): pull again, or give "
+                    "--articles-path: the pushed articles (the claims' context)"
+                )
+        if self.ties not in TIE_RULES:
+            raise ValueError(f"--ties {self.ties!r}: use {' or '.join(TIE_RULES)}")
+        if not self.corpus_weight > 0:
+            raise ValueError(f"--corpus-weight must be positive, got {self.corpus_weight}")
         if self.granularity not in ("clause", "proposition"):
             raise ValueError(f"--granularity {self.granularity!r}: use clause or proposition")
         if not 0 < self.validation_fraction < 1:
@@ -408,12 +444,39 @@ def _flat_claims(logits: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
 def load_or_build_pairs(config: TrainConfig) -> DatasetDict:
     """The NLI pairs of ``models.nli_data``, from the cache when the same corpus, splitter and windows
     were built before (splitting PolNeAR train with spaCy takes minutes; a new splitter changes the key)."""
+    return load_pairs_with_info(config)[0]
+
+
+def load_pairs_with_info(config: TrainConfig) -> tuple[DatasetDict, dict[str, Any]]:
+    """The pairs and what was made of each source: with a base corpus beside annotations, each part is
+    built (and cached) on its own and then mixed (``mix_pairs``); the info holds the counts of the
+    annotators' labels (``read_pull_output``: used, ties, left out) that the run reports."""
     if config.dataset_dir:
-        return _load_pairs(Path(config.dataset_dir), config)
+        path = Path(config.dataset_dir)
+        return _load_pairs(path, config), _read_info(path)
+    if config.corpus_dir and (config.pull_dir or config.claims_path):
+        from dataclasses import replace
+
+        base, base_info = _cached_pairs(
+            replace(config, pull_dir=None, project=None, articles_path=None, claims_path=None)
+        )
+        own, own_info = _cached_pairs(replace(config, corpus_dir=None))
+        pairs, mix = mix_pairs(base, own, config.corpus_weight, config.seed)
+        return pairs, {**own_info, "mix": mix, "corpus": base_info.get("rows")}
+    return _cached_pairs(config)
+
+
+def _read_info(path: Path) -> dict[str, Any]:
+    info_path = path / PAIRS_INFO_FILE
+    return json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
+
+
+def _cached_pairs(config: TrainConfig) -> tuple[DatasetDict, dict[str, Any]]:
+    """The pairs of one source (a corpus, a pull or a claims file), through the cache."""
     key = _data_key(config)
     path = Path(config.cache_dir) / f"nli-pairs-{key}" if config.cache_dir else None
     if path is not None and (path / "dataset_dict.json").is_file():
-        return _load_pairs(path, config)
+        return _load_pairs(path, config), _read_info(path)
     from claimkit.annotate.nlp import load_nlp
     from claimkit.models.nli.data import (
         build_brat_dataset,
@@ -423,6 +486,7 @@ def load_or_build_pairs(config: TrainConfig) -> DatasetDict:
         read_pull_output,
     )
 
+    label_counts: dict[str, int] | None = None
     if config.corpus_dir is not None:
         pairs = build_brat_dataset(
             config.corpus_dir,
@@ -436,27 +500,83 @@ def load_or_build_pairs(config: TrainConfig) -> DatasetDict:
             seed=config.seed,
             cache_dir=config.cache_dir,
         )
+    elif config.pull_dir:
+        articles = None  # the articles the pull carries
+        if config.articles_path:
+            articles = read_articles([config.articles_path], load_nlp(config.spacy_model), config.granularity)  # type: ignore[arg-type]
+        items, label_counts, assignment = read_pull_output(config.pull_dir, articles, ties=config.ties)
+        pairs = build_claims_dataset(items, assignment=assignment, config=config.window, seed=config.seed)
     else:
-        if config.pull_dir:
-            articles = read_articles([config.articles_path or ""], load_nlp(config.spacy_model), config.granularity)  # type: ignore[arg-type]
-            items, _, assignment = read_pull_output(config.pull_dir, articles)
-            pairs = build_claims_dataset(items, assignment=assignment, config=config.window, seed=config.seed)
-        else:
-            items = read_labelled_claims(config.claims_path or "")
-            held_out = config.validation_fraction
-            fractions = {"train": 1 - 2 * held_out, "validation": held_out, "test": held_out}
-            pairs = build_claims_dataset(items, fractions=fractions, config=config.window, seed=config.seed)
+        items = read_labelled_claims(config.claims_path or "")
+        held_out = config.validation_fraction
+        fractions = {"train": 1 - 2 * held_out, "validation": held_out, "test": held_out}
+        pairs = build_claims_dataset(items, fractions=fractions, config=config.window, seed=config.seed)
+    info: dict[str, Any] = {"window": config.window.to_dict(), "granularity": config.granularity, "source": config.corpus_dir or config.pull_dir or config.claims_path,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rows": {name: len(ds) for name, ds in pairs.items()}}  # fmt: skip
+    if label_counts is not None:
+        info["labels"] = {**label_counts, "ties_rule": config.ties}
     if path is not None:
         tmp = path.with_name(path.name + f".{os.getpid()}.partial")
         pairs.save_to_disk(str(tmp), num_shards={name: 1 for name in pairs})  # an empty split needs its one shard
-        info = {"window": config.window.to_dict(), "granularity": config.granularity, "source": config.corpus_dir or config.pull_dir or config.claims_path,
-                "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rows": {name: len(ds) for name, ds in pairs.items()}}  # fmt: skip
         (tmp / PAIRS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if path.exists():
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             tmp.replace(path)
-    return pairs
+    return pairs, info
+
+
+def mix_pairs(base: DatasetDict, own: DatasetDict, weight: float, seed: int) -> tuple[DatasetDict, dict[str, Any]]:
+    """A base corpus's pairs mixed with annotated pairs: every split is the union of both parts.
+
+    Articles of the annotations replace their copies in the base corpus (in every split: an article
+    annotated in the project is never also trained on with the corpus's labels, nor leaked from the
+    corpus's train into the project's test). Then the base corpus's *training* articles are resampled to
+    ``weight`` times their number (whole copies for the integer part, a seeded sample of articles for
+    the rest; copies get the article id suffix ``#2``, ``#3``... so their windows stay apart); the
+    annotations, the validation and the evaluation splits are used once each.
+    """
+    import random
+
+    from datasets import DatasetDict, concatenate_datasets
+
+    annotated = {a for ds in own.values() for a in ds["article_id"]}
+    replaced = len({a for ds in base.values() for a in ds["article_id"]} & annotated)
+    base = DatasetDict({name: ds.filter(lambda r: r["article_id"] not in annotated) for name, ds in base.items()})
+    parts: dict[str, list[Dataset]] = {}
+    for name, ds in base.items():
+        if name == "train":
+            ds = _resample_articles(ds, weight, random.Random(seed))
+        parts.setdefault(name, []).append(ds)
+    for name, ds in own.items():
+        parts.setdefault(name, []).append(ds)
+    mixed = DatasetDict({name: concatenate_datasets(dss) if len(dss) > 1 else dss[0] for name, dss in parts.items()})
+    info = {
+        "corpus_weight": weight,
+        "corpus_train_claims": len(parts["train"][0]) if "train" in base else 0,
+        "annotated_train_claims": len(own["train"]) if "train" in own else 0,
+        "corpus_articles_replaced": replaced,
+    }
+    return mixed, info
+
+
+def _resample_articles(ds: Dataset, weight: float, rng: Any) -> Dataset:
+    """``weight`` times the articles of ``ds``: whole copies, then a sample of articles for the fraction."""
+    from datasets import concatenate_datasets
+
+    articles = sorted(set(ds["article_id"]))
+    whole, fraction = int(weight), weight - int(weight)
+    copies = [ds] * whole
+    extra = set(rng.sample(articles, round(fraction * len(articles))))
+    if extra:
+        copies.append(ds.filter(lambda r: r["article_id"] in extra))
+    renamed = [
+        c if i == 0 else c.map(lambda r, n=i + 1: {"article_id": f"{r['article_id']}#{n}"})
+        for i, c in enumerate(copies)
+    ]
+    if not renamed:
+        return ds.select([])
+    return concatenate_datasets(renamed) if len(renamed) > 1 else renamed[0]
 
 
 def _load_pairs(path: Path, config: TrainConfig) -> DatasetDict:
@@ -492,14 +612,15 @@ def _data_key(config: TrainConfig) -> str:
     h.update(
         json.dumps(
             [config.corpus_split, config.eval_split, config.validation_fraction, config.max_articles, config.seed,
-             config.window.to_dict(), config.granularity, config.spacy_model],
+             config.window.to_dict(), config.granularity, config.spacy_model]
+            + ([config.ties] if config.pull_dir else []),
         ).encode()
     )  # fmt: skip
     h.update(Path(pairs_recipe.__file__).read_bytes())
     for path in _input_files(config):
         h.update(path.name.encode())
         h.update(path.read_bytes())
-    if config.claims_path is None:  # a claims file is already split; corpus and pulled articles go through the splitter
+    if config.corpus_dir or config.articles_path:  # claims files and pulls come split; corpus and article files do not
         from claimkit.annotate.nlp import load_nlp
 
         h.update(splitter_fingerprint(load_nlp(config.spacy_model), config.granularity).encode())
@@ -520,6 +641,8 @@ def _input_files(config: TrainConfig) -> list[Path]:
             found += files_under(root / split)
     if config.pull_dir:
         found += files_under(Path(config.pull_dir) / "annotations.parquet")
+        if not config.articles_path:
+            found += files_under(Path(config.pull_dir) / PULL_ARTICLES_FILE)
     for name in (config.articles_path, config.claims_path):
         if name:
             found += files_under(Path(name))
@@ -572,11 +695,13 @@ library provides one, ``claimkit.models.evaluation.comparison.compare_with_basel
 never imports the evaluation)."""
 
 
-def train(config: TrainConfig, compare: Compare | None = None) -> TrainResult:
+def train(config: TrainConfig, compare: Compare | None = None, connection: Connection | None = None) -> TrainResult:
     """Train, evaluate, calibrate and save an attribution model; returns its directory and metrics.
 
     Reads like ``run_glue.py``: arguments and seeds, data, model, Trainer, train, evaluate, then (main
-    process only) save, calibrate, check reduced precisions, compare, and write the model card.
+    process only) save, calibrate, check reduced precisions, compare, and write the model card. With
+    ``config.project`` the project's annotations are pulled first (``pull_project``, over ``connection``,
+    by default the one ``claimkit pull`` would use).
     """
     from transformers import set_seed
 
@@ -591,7 +716,9 @@ def train(config: TrainConfig, compare: Compare | None = None) -> TrainResult:
     args = training_arguments(config, out_dir)
     set_seed(config.seed)
     with args.main_process_first(desc="build training pairs"):  # the other processes read the main one's cache
-        pairs = load_or_build_pairs(config)
+        if config.project:
+            config = pull_project(config, connection, pull=args.should_save)
+        pairs, data_info = load_pairs_with_info(config)
     labels = check_pairs(pairs, config, schema)
     span_tags = learned_span_tags(config, pairs)
     role_ids = {tag: len(labels) + i for i, tag in enumerate(span_tags)}
@@ -611,6 +738,7 @@ def train(config: TrainConfig, compare: Compare | None = None) -> TrainResult:
         train_wall_seconds=time.perf_counter() - started,
     )
     metrics["train_claims"] = sum(len(ys) for ys in train_set["labels"])
+    metrics.update(data_metrics(data_info))
     prediction = trainer.predict(eval_set, metric_key_prefix="eval")
     metrics.update(prediction.metrics)
     metrics.update(evaluate_final_split(trainer, pairs, tokenizer, config, role_ids))
@@ -618,6 +746,7 @@ def train(config: TrainConfig, compare: Compare | None = None) -> TrainResult:
         return TrainResult(str(out_dir), metrics)
 
     meta = save_model(trainer, tokenizer, config, base, labels, span_tags, schema, train_set)
+    write_training_claims(out_dir, pairs)
     if config.calibrate:
         metrics.update(calibrate(out_dir, prediction))
     if config.check_precisions:
@@ -629,6 +758,50 @@ def train(config: TrainConfig, compare: Compare | None = None) -> TrainResult:
     metrics["wall_seconds"] = time.perf_counter() - started
     write_run_files(out_dir, trainer, config, meta, metrics, pairs, comparison)
     return TrainResult(str(out_dir), metrics)
+
+
+PULL_SUBDIR = "pull"
+TRAINING_CLAIMS_FILE = "training_claims.jsonl"
+
+
+def pull_project(config: TrainConfig, connection: Connection | None = None, *, pull: bool = True) -> TrainConfig:
+    """Pull ``config.project`` from Label Studio into ``config.pull_dir`` (default ``OUTPUT_DIR/pull``),
+    exactly as ``claimkit pull`` does, and return the config that trains on that pull.
+
+    ``pull=False`` (the other processes of a distributed run) only returns the config: the main
+    process has pulled already.
+    """
+    from dataclasses import replace
+
+    from claimkit.annotate.annotations import write_pull
+    from claimkit.annotate.studio.client import resolve_connection
+    from claimkit.annotate.studio.pull import pull as pull_records
+
+    out = Path(config.pull_dir or Path(config.output_dir) / PULL_SUBDIR)
+    if pull:
+        schema = default_schema()
+        result = pull_records(connection or resolve_connection(), config.project or "", schema)
+        write_pull(result, schema, out, seed=config.seed)
+    return replace(config, pull_dir=str(out))
+
+
+def data_metrics(info: Mapping[str, Any]) -> dict[str, Any]:
+    """The run summary's account of the annotators' labels: ``labels_*`` (claims used, ties and how they
+    were handled, claims left out and why) and, with a base corpus, ``mix_*``: nothing is dropped silently."""
+    out: dict[str, Any] = {f"labels_{k}": v for k, v in (info.get("labels") or {}).items()}
+    out.update({f"mix_{k}": v for k, v in (info.get("mix") or {}).items()})
+    return out
+
+
+def write_training_claims(out_dir: Path, pairs: DatasetDict) -> None:
+    """``training_claims.jsonl``: every claim of every split with the label it carried (one line each),
+    so anyone can check what a model was trained, validated and tested on."""
+    with (out_dir / TRAINING_CLAIMS_FILE).open("w", encoding="utf-8") as fh:
+        for split, ds in pairs.items():
+            names = ds.features["label"].names
+            for article_id, claim_id, label in zip(ds["article_id"], ds["claim_id"], ds["label"], strict=True):
+                row = {"split": split, "article_id": article_id, "claim_id": claim_id, "label": names[label]}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def training_arguments(config: TrainConfig, out_dir: Path) -> Any:
@@ -761,12 +934,15 @@ def make_trainer(
 def evaluate_final_split(
     trainer: Any, pairs: DatasetDict, tokenizer: Any, config: TrainConfig, role_ids: Mapping[str, int]
 ) -> dict[str, Any]:
-    """Scores of the best checkpoint on the corpus's eval split, or on the pull's own test split."""
-    final_split = config.eval_split if config.eval_split in pairs else "test"
-    if final_split not in pairs or not len(pairs[final_split]):
-        return {}
-    final_set = encode_split(pairs[final_split], tokenizer, config.max_length, role_ids)
-    return dict(trainer.evaluate(final_set, metric_key_prefix=final_split))
+    """Scores of the best checkpoint on the corpus's eval split and on the pull's (or claims file's) own test
+    split: both when a base corpus is mixed with annotations (``<split>_macro_f1``, ...)."""
+    out: dict[str, Any] = {}
+    for final_split in dict.fromkeys(s for s in (config.eval_split, "test") if s):
+        if final_split not in pairs or not len(pairs[final_split]):
+            continue
+        final_set = encode_split(pairs[final_split], tokenizer, config.max_length, role_ids)
+        out.update(trainer.evaluate(final_set, metric_key_prefix=final_split))
+    return out
 
 
 def save_model(

@@ -129,3 +129,26 @@ def test_annotations_no_article_in_two_splits_for_any_seed(seed):
     for name, ds in dsd.items():
         for article in ds["article_id"]:
             assert seen.setdefault(article, name) == name
+
+
+def test_annotations_pulled_articles_rebuild_text_at_original_offsets(tmp_path):
+    from claimkit.annotate.annotations import pulled_articles
+    from claimkit.annotate.output import read_jsonl
+    from claimkit.annotate.studio.tasks import PulledParagraph
+
+    paragraphs = (
+        PulledParagraph("a1", 1, 7, "First para. Two.", (Span(0, 11), Span(12, 16))),
+        PulledParagraph("a1", 3, 40, "Third shown.", ()),  # paragraph 2 has no task; no sentences known
+        PulledParagraph("b2", 0, 0, "Only one.", (Span(0, 9),)),
+    )
+    result = PullResult(1, "demo", (), (), (), 0, 0, paragraphs=paragraphs)
+    a1, b2 = pulled_articles(result, {"a1": "train"})
+    assert a1.article.text == "\n" * 7 + "First para. Two." + "\n" * 17 + "Third shown."
+    assert a1.article.text[40:52] == "Third shown." and a1.article.excluded == (Span(0, 7), Span(23, 40))
+    assert a1.paragraphs == (Span(0, 0), Span(7, 23), Span(23, 23), Span(40, 52))
+    assert a1.sentences == (Span(7, 18), Span(19, 23)) and a1.sentence_paragraph == (1, 1)
+    assert a1.article.metadata == {"project": "demo", "split": "train"} and "split" not in b2.article.metadata
+    files = write_pull(_pull(), SCHEMA, tmp_path / "pull")  # records without paragraphs: an empty articles file
+    assert files.articles.read_text(encoding="utf-8") == ""
+    with files.articles.open(encoding="utf-8") as fh:
+        assert list(read_jsonl(fh)) == []
