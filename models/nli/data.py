@@ -475,7 +475,8 @@ def read_pull_output(
     split again: sentences and paragraphs only serve as context); by default the articles the pull
     itself carries (``articles.jsonl``: every paragraph that holds a claim, at its offsets). The
     annotated claims keep the spans they were annotated on, even if the splitter has changed since.
-    Several annotators: ``resolve_claim_label`` (majority; ties left out or, with ``ties="latest"``,
+    Several annotators: the team gold ``claimkit adjudicate`` decided (``gold_*`` columns; counted as
+    ``gold``) wins; without it ``resolve_claim_label`` (majority; ties left out or, with ``ties="latest"``,
     resolved by the latest answer). Returns the articles that have at least one labelled claim, counts
     of every outcome (``claims`` used; ``ties`` — used under ``latest``, left out under ``drop``;
     ``not_a_claim``, ``unanswered`` and ``unknown_article`` left out), and the pull's own article split
@@ -483,6 +484,7 @@ def read_pull_output(
     """
     import pandas as pd
 
+    from claimkit.annotate.adjudication import claim_gold
     from claimkit.annotate.annotations import article_splits
 
     schema = schema or default_schema()
@@ -505,14 +507,18 @@ def read_pull_output(
             f"{path}: not a claimkit pull table (missing columns {sorted(missing)}); pull again with this claimkit"
         )
     by_article = {item.article.id: item for item in (read_pull_articles(pull_dir) if articles is None else articles)}
-    counts = {"claims": 0, "ties": 0, "not_a_claim": 0, "unanswered": 0, "unknown_article": 0}
+    counts = {"claims": 0, "gold": 0, "ties": 0, "not_a_claim": 0, "unanswered": 0, "unknown_article": 0}
     labelled: dict[str, list[Claim]] = {}
     for claim_id, rows in frame.groupby("claim_id", sort=True):
         first = rows.iloc[0]
         if first["article_id"] not in by_article:
             counts["unknown_article"] += 1
             continue
-        value, share, outcome = resolve_claim_label(rows, ties)
+        gold = claim_gold(rows)  # adjudicated (or unanimous/majority) team gold first, when the pull has it
+        if gold is not None:
+            value, share, outcome = str(gold[0]), 1.0, "gold"
+        else:
+            value, share, outcome = resolve_claim_label(rows, ties)
         counts[outcome] += 1
         if value is None:
             continue

@@ -59,10 +59,21 @@ class ModelCard:
                 "claims": len(labels),
                 **{value: sum(1 for y in labels if y == i) for i, value in enumerate(meta.labels)},
             }
+        annotations = ""
+        if config.pull_dir:
+            articles = (
+                f"the articles `{config.articles_path}`" if config.articles_path else "the articles the pull carries"
+            )
+            annotations = (
+                f"Label Studio annotations `{config.pull_dir}` on {articles} "
+                "(team gold where adjudicated, else the annotators' majority; docs/annotation-loop.md)"
+            )
         if config.corpus_dir:
             source = f"BRAT corpus `{config.corpus_dir}` (split `{config.corpus_split}`)"
-        elif config.pull_dir:
-            source = f"Label Studio annotations `{config.pull_dir}` on the articles `{config.articles_path}` (majority of annotators)"
+            if annotations:
+                source += f" + {annotations}"
+        elif annotations:
+            source = annotations
         else:
             source = f"labelled claims `{config.claims_path or config.dataset_dir}`"
         if config.dataset_dir:

@@ -334,3 +334,20 @@ def test_train_from_a_real_project_sees_exactly_the_annotators_labels(
     )
     assert (model / "pull" / ARTICLES_FILE).is_file() and (model / "pull" / "annotations.parquet").is_file()
     assert json.loads((model / "train_config.json").read_text())["project"] == title
+
+
+def test_pull_with_team_gold_trains_on_the_gold_not_the_vote(nlp, corpus, tmp_path):
+    """`claimkit adjudicate` writes gold_* columns into the pull; training prefers them to its own vote."""
+    items = corpus_items(corpus, "dev", nlp, n=1)
+    answers = {c.id: [(1, str(c.labels["attribution"].value), "2026-01-01T00:00:00Z")] for i in items for c in i.claims}
+    pull = _pull_dir(tmp_path, items, answers)
+    table = pd.read_parquet(pull / "annotations.parquet")
+    flipped = str(table["claim_id"].iloc[0])
+    table["gold_rule"] = "adjudicated"
+    table["gold_attribution"] = table["attribution"]
+    table.loc[table["claim_id"] == flipped, "gold_attribution"] = _flip(str(table["attribution"].iloc[0]))
+    table.to_parquet(pull / "annotations.parquet")
+    rebuilt, counts, _ = read_pull_output(pull)
+    labels = {c.id: str(c.labels["attribution"].value) for a in rebuilt for c in a.claims}
+    assert counts["gold"] == counts["claims"] == table["claim_id"].nunique()
+    assert labels[flipped] == _flip(str(table["attribution"].iloc[0]))
