@@ -21,12 +21,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 from claimkit.annotate.errors import InputError
 from claimkit.annotate.schema import Schema
 from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle, spans_text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMAT = "claimkit.claims"
 FORMAT_VERSION = 1
@@ -125,9 +128,14 @@ def write_jsonl(items: Iterable[SplitArticle], out: TextIO) -> int:
     """Write one JSON object per article; returns the number of claims written."""
     n = 0
     for item in items:
-        out.write(json.dumps(to_dict(item), ensure_ascii=False) + "\n")
+        out.write(jsonl_line(item))
         n += len(item.claims)
     return n
+
+
+def jsonl_line(item: SplitArticle) -> str:
+    """One article's JSONL line, newline included: what ``write_jsonl`` writes for it."""
+    return json.dumps(to_dict(item), ensure_ascii=False) + "\n"
 
 
 def read_jsonl(lines: Iterable[str], origin: str = "<jsonl>") -> Iterator[SplitArticle]:
@@ -164,25 +172,72 @@ def write_csv(items: Iterable[SplitArticle], out: TextIO, schema: Schema) -> int
         if not header:
             writer.writeheader()
             header = True
-        for c in item.claims:
-            row: dict[str, Any] = {
-                "article_id": c.article_id,
-                "claim_id": c.id,
-                "claim_text": c.text,
-                "claim_spans": json.dumps(_spans(c.spans)),
-                "sentence": c.sentence,
-                "paragraph": c.paragraph,
-            }
-            for name, label in c.labels.items():
-                row[name] = label.value
-                row[f"{name}_score"] = round(float(label.score), 4)
-                if label.spans:
-                    row[f"{name}_spans"] = json.dumps(_spans(label.spans))
+        for row in claim_rows(item):
             writer.writerow(row)
             n += 1
     if not header:
         writer.writeheader()
     return n
+
+
+def claim_rows(item: SplitArticle) -> list[dict[str, Any]]:
+    """One row per claim, keyed by ``csv_columns`` names (a field without a label has no key).
+
+    The one definition of a claim row: ``--format csv`` writes these as text, ``--format parquet``
+    as typed columns (``parquet_schema``), so the two formats always carry the same columns.
+    """
+    rows = []
+    for c in item.claims:
+        row: dict[str, Any] = {
+            "article_id": c.article_id,
+            "claim_id": c.id,
+            "claim_text": c.text,
+            "claim_spans": json.dumps(_spans(c.spans)),
+            "sentence": c.sentence,
+            "paragraph": c.paragraph,
+        }
+        for name, label in c.labels.items():
+            row[name] = label.value
+            row[f"{name}_score"] = round(float(label.score), 4)
+            if label.spans:
+                row[f"{name}_spans"] = json.dumps(_spans(label.spans))
+        rows.append(row)
+    return rows
+
+
+def csv_header(schema: Schema) -> str:
+    """The CSV header line, as ``write_csv`` writes it."""
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=csv_columns(schema)).writeheader()
+    return buffer.getvalue()
+
+
+def csv_text(rows: Iterable[dict[str, Any]], schema: Schema) -> str:
+    """``claim_rows`` as CSV lines (no header), byte for byte what ``write_csv`` writes for them."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=csv_columns(schema), extrasaction="ignore")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def parquet_schema(schema: Schema) -> pa.Schema:
+    """Arrow types for ``csv_columns``: flags are booleans, other values strings, scores floats,
+    spans JSON text (as in the CSV), sentence and paragraph integers."""
+    import pyarrow as pa
+
+    types: dict[str, pa.DataType] = {name: pa.string() for name in CLAIM_COLUMNS}
+    types["sentence"] = types["paragraph"] = pa.int64()
+    for f in schema.fields:
+        types[f.name] = pa.bool_() if f.kind == "flag" else pa.string()
+        types[f"{f.name}_score"] = pa.float64()
+    return pa.schema([(name, types.get(name, pa.string())) for name in csv_columns(schema)])
+
+
+def parquet_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """``claim_rows`` as an Arrow table with ``parquet_schema`` (a missing key is null)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
 
 
 def render_table(items: Iterable[SplitArticle], schema: Schema, width: int | None = None) -> str:
