@@ -515,6 +515,7 @@ def read_pull_output(
             counts["unknown_article"] += 1
             continue
         gold = claim_gold(rows)  # adjudicated (or unanimous/majority) team gold first, when the pull has it
+        value: str | None
         if gold is not None:
             value, share, outcome = str(gold[0]), 1.0, "gold"
         else:
