@@ -187,7 +187,7 @@ def test_nli_pull_output_takes_the_majority_and_drops_ties(tmp_path):
     pd.DataFrame(rows).to_parquet(tmp_path / "annotations.parquet")
     unlabelled = item.with_claims(())  # the pushed article as `claimkit split` wrote it (claims do not matter)
     (got,), counts, _ = read_pull_output(tmp_path, [unlabelled])
-    assert counts == {"claims": 2, "ties": 1, "not_a_claim": 1, "unanswered": 0, "unknown_article": 0}
+    assert counts == {"claims": 2, "gold": 0, "ties": 1, "not_a_claim": 1, "unanswered": 0, "unknown_article": 0}
     values = {cl.id: cl.labels["attribution"] for cl in got.claims}
     assert values[c[0].id].value == ASSERTED
     assert values[c[1].id].value == ATTRIBUTED and values[c[1].id].score == pytest.approx(2 / 3)
