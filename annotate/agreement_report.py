@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from claimkit.annotate.markdown import table
+
 PLOT_DPI = 110
 
 
@@ -27,20 +29,6 @@ class AgreementFiles:
     markdown: Path
     html: Path
     plots: dict[str, Path]
-
-
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_fmt(v).replace("|", "\\|") for v in row) + " |" for row in rows]
-    return lines
 
 
 def _interval(ci: Sequence[float | None]) -> str:
@@ -80,16 +68,16 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
          f["macro_f1_mean"], f["answers"], f["claims_pairable"]]
         for name, f in report["fields"].items()
     ]  # fmt: skip
-    out += _table(
+    out += table(
         ["field", "alpha", "CI", "reading", "kappa (mean)", "agreement", "macro-F1", "answers", "pairable claims"], rows
     )
     out += ["", "## Spans", "", "Pairwise F1 between annotators, pooled over the claims both annotated.", ""]
-    out += _table(
+    out += table(
         ["field", "exact F1", "overlap F1", "spans"],
         [[name, s["exact_f1"], s["overlap_f1"], s["spans"]] for name, s in report["spans"].items()],
     )
     out += ["", "## Annotators", ""]
-    out += _table(
+    out += table(
         ["annotator", "annotations", "claims", "median lead time (s)", "mean lead time (s)", "hours"],
         [[a["annotator"], a["annotations"], a["claims"], a["lead_time_median_s"], a["lead_time_mean_s"], a["hours"]]
          for a in report["annotators"]],
@@ -101,9 +89,7 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
         out += ["", f"## Cohen's kappa: {name}", ""]
         if name in plots:
             out += [f"![kappa {name}]({plots[name]})", ""]
-        out += _table(
-            ["", *pw["annotators"]], [[a, *row] for a, row in zip(pw["annotators"], pw["kappa"], strict=True)]
-        )
+        out += table(["", *pw["annotators"]], [[a, *row] for a, row in zip(pw["annotators"], pw["kappa"], strict=True)])
     out += ["", "## Claims with the most disagreement", ""]
     if report["most_disagreement"]:
         rows = []
@@ -113,7 +99,7 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str] | None =
                 for who, a in sorted(c["answers"].items())
             )
             rows.append([c["claim_id"], c["disagreement"], (c["claim_text"] or "")[:120], answers])
-        out += _table(["claim", "disagreement", "text", "answers"], rows)
+        out += table(["claim", "disagreement", "text", "answers"], rows)
     else:
         out += ["No claim has disagreeing answers."]
     out.append("")

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from claimkit.annotate.markdown import fmt, table
 from claimkit.annotate.schema import Schema, default_schema
 
 PLOT_DPI = 120
@@ -22,25 +23,11 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "system"
 
 
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
-    return lines
-
-
 def _counts_table(systems: Mapping[str, Any], key: str, names: Sequence[str]) -> list[str]:
     """Precision, recall, F1 and raw counts of ``systems[name][key]`` (a ``Counts.to_dict``), one row a system."""
     columns = ("precision", "recall", "f1", "tp", "fp", "fn")
     rows = [[n, *(systems[n][key][c] for c in columns)] for n in names]
-    return _table(["system", "precision", "recall", "F1", "tp", "fp", "fn"], rows)
+    return table(["system", "precision", "recall", "F1", "tp", "fp", "fn"], rows)
 
 
 def render_markdown(
@@ -56,8 +43,8 @@ def render_markdown(
         "",
         f"Corpus `{corpus['path']}`, split `{corpus['split']}`: {corpus['articles']} articles, "
         f"{corpus['sentences']} sentences, "
-        f"{corpus['claims']} claims ({_fmt(corpus['claims_per_sentence'], 2)} per sentence); gold {attributed} share "
-        f"{_fmt(corpus['gold_attributed_share'])}. Primary metric: `{report['primary_metric']}` (higher is better).",
+        f"{corpus['claims']} claims ({fmt(corpus['claims_per_sentence'], 2)} per sentence); gold {attributed} share "
+        f"{fmt(corpus['gold_attributed_share'])}. Primary metric: `{report['primary_metric']}` (higher is better).",
         "",
         "## Summary",
         "",
@@ -80,7 +67,7 @@ def render_markdown(
                 s["pr_curve"]["average_precision"],
             ]
         )
-    out += _table(
+    out += table(
         [
             "system",
             "kind",
@@ -113,7 +100,7 @@ def render_markdown(
                 c["accuracy"],
             ]
         )
-    out += _table(
+    out += table(
         [
             "system",
             f"P {attributed}",
@@ -139,10 +126,10 @@ def render_markdown(
         out += _counts_table(systems, "content_char", marking)
     out += [
         "",
-        f"Oracle (every claim given its gold value): char F1 {_fmt(corpus['oracle_char_f1'])} — "
+        f"Oracle (every claim given its gold value): char F1 {fmt(corpus['oracle_char_f1'])} — "
         "the ceiling the splitter's "
-        f"claim boundaries leave. Claims cover {_fmt(corpus['coverage']['text'])} of the text and "
-        f"{_fmt(corpus['coverage']['gold_content'])} of the gold Content characters.",
+        f"claim boundaries leave. Claims cover {fmt(corpus['coverage']['text'])} of the text and "
+        f"{fmt(corpus['coverage']['gold_content'])} of the gold Content characters.",
         "",
         "## Source and cue spans",
         "",
@@ -153,13 +140,13 @@ def render_markdown(
             for mode, v in modes.items():
                 rows.append([name, f, mode, v["precision"], v["recall"], v["f1"], v["tp"], v["fp"], v["fn"]])
     if rows:
-        out += _table(["system", "field", "match", "precision", "recall", "F1", "tp", "fp", "fn"], rows)
+        out += table(["system", "field", "match", "precision", "recall", "F1", "tp", "fp", "fn"], rows)
     else:
         out += ["No system predicts source or cue spans."]
     gold_counts = ", ".join(f"{n} {f}" for f, n in corpus["gold_entities"].items())
     out += ["", f"Gold: {gold_counts} spans (distinct per article).", "", "## Slices (claim macro-F1)", ""]
     slice_names = list(corpus["slices"])
-    out += _table(
+    out += table(
         ["system", *slice_names],
         [[n, *(s["slices"][k]["macro_f1"] for k in slice_names)] for n, s in systems.items()],
     )
@@ -170,14 +157,14 @@ def render_markdown(
             "Claims per slice: "
             + ", ".join(
                 f"{k} {first['slices'][k]['claims']} "
-                f"(gold {attributed} {_fmt(first['slices'][k]['gold_attributed_share'])})"
+                f"(gold {attributed} {fmt(first['slices'][k]['gold_attributed_share'])})"
                 for k in slice_names
             )
             + ".",
         ]
     out += ["", "## By publisher (claim macro-F1 / char F1)", ""]
     publishers = list(corpus["publishers"])
-    out += _table(
+    out += table(
         ["publisher", "articles", "claims", f"gold {attributed}", *systems],
         [
             [
@@ -186,7 +173,7 @@ def render_markdown(
                 first["by_publisher"][p]["claims"] if first else None,
                 first["by_publisher"][p]["gold_attributed_share"] if first else None,
                 *(
-                    f"{_fmt(s['by_publisher'][p]['macro_f1'])} / {_fmt(s['by_publisher'][p]['char_f1'])}"
+                    f"{fmt(s['by_publisher'][p]['macro_f1'])} / {fmt(s['by_publisher'][p]['char_f1'])}"
                     for s in systems.values()
                 ),
             ]
@@ -201,7 +188,7 @@ def render_markdown(
         out += [
             f"Baselines trained on `{train['split']}`: {train['articles']} articles, {train['claims']} claims, "
             f"gold {attributed} "
-            f"share {_fmt(train['gold_attributed_share'])} (claims cache {'hit' if train['cache_hit'] else 'miss'}).",
+            f"share {fmt(train['gold_attributed_share'])} (claims cache {'hit' if train['cache_hit'] else 'miss'}).",
             "",
         ]
     env, timing = report["environment"], report["timing"]
@@ -212,9 +199,9 @@ def render_markdown(
         f"- Splitter fingerprint `{report['config']['splitter_fingerprint']}`, "
         f"granularity `{report['config']['granularity']}`, "
         f"limit {report['config']['limit']}, train limit {report['config']['train_limit']}",
-        f"- Time: total {_fmt(timing['total_seconds'], 1)} s; "
-        f"parse + split {_fmt(timing['split_seconds'], 1)} s; labelling "
-        + "; ".join(f"{n} {_fmt(s['predict_seconds'], 2)} s" for n, s in systems.items())
+        f"- Time: total {fmt(timing['total_seconds'], 1)} s; "
+        f"parse + split {fmt(timing['split_seconds'], 1)} s; labelling "
+        + "; ".join(f"{n} {fmt(s['predict_seconds'], 2)} s" for n, s in systems.items())
         + " (rule predictors reuse the splitter's parse, so their time excludes it)",
         f"- Created {report['created']}",
         "",
@@ -234,9 +221,9 @@ def _reference_lines(reference: Mapping[str, Any]) -> list[str]:
             for k, v in value.items():
                 walk(f"{prefix} / {k}" if prefix else str(k), v)
         elif isinstance(value, list | tuple):
-            lines.append(f"- {prefix}: " + "–".join(_fmt(v) for v in value))
+            lines.append(f"- {prefix}: " + "–".join(fmt(v) for v in value))
         else:
-            lines.append(f"- {prefix}: {_fmt(value)}")
+            lines.append(f"- {prefix}: {fmt(value)}")
 
     walk("", {k: v for k, v in reference.items() if k != "note"})
     return [*lines, ""]
@@ -276,7 +263,7 @@ def _plot_pr(systems: Mapping[str, Any], prevalence: float | None, attributed: s
             curve["precision"],
             where="post",
             marker="." if len(curve["recall"]) < 10 else None,
-            label=f"{name} (AP {_fmt(curve['average_precision'])})",
+            label=f"{name} (AP {fmt(curve['average_precision'])})",
         )
     if prevalence is not None:
         ax.axhline(prevalence, color="grey", linestyle=":", linewidth=1, label=f"prevalence {prevalence:.2f}")
