@@ -1,7 +1,9 @@
-"""``claimkit studio start|stop|status|credentials|add-user``, ``push``, ``pull``, ``import-brat``: the Label Studio round trip.
+"""``claimkit studio start|stop|status|credentials|add-user|connect-backend``, ``push``, ``pull``,
+``import-brat``: the Label Studio round trip.
 
-Each command parses options and calls one library function (``annotate.studio_server``,
-``annotate.studio``, ``annotate.annotations``); shared options come from ``commands.options``.. Results go to stdout, progress and notes to stderr.
+Each command parses options and calls one library function (``annotate.studio.*``,
+``annotate.annotations``); shared options come from ``commands.options``. Results go to stdout,
+progress and notes to stderr.
 Connection settings come from ``--url`` / ``--api-key-file`` (or ``--api-key``, with a warning), else
 ``LABEL_STUDIO_URL`` / ``LABEL_STUDIO_API_KEY``, else the file ``claimkit studio start`` wrote. The token is never printed,
 except by ``claimkit studio credentials``, which exists to show it.
