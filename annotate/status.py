@@ -166,6 +166,7 @@ class StatusFinder:
         self.sites = sites
         self.lex = lex
         self.verdicts: list[Verdict | None] = [None] * len(sites)
+        self._words: dict[int, frozenset[str]] = {}  # content words per claim, built once (``_restated``)
 
     def find(self) -> list[Verdict | None]:
         """Own-frame verdicts first, then every verdict word of the paragraphs that hold claims."""
@@ -199,11 +200,14 @@ class StatusFinder:
         ]
 
     def _content_words(self, k: int) -> frozenset[str]:
-        site = self.sites[k]
-        if site.para is None:
-            return frozenset()
-        doc, lemmas = site.para.doc, site.para.lemmas
-        return frozenset(lemmas[i] for i in site.tokens if doc[i].is_alpha and not doc[i].is_stop)
+        if k not in self._words:
+            site = self.sites[k]
+            words: frozenset[str] = frozenset()
+            if site.para is not None:
+                doc, lemmas = site.para.doc, site.para.lemmas
+                words = frozenset(lemmas[i] for i in site.tokens if doc[i].is_alpha and not doc[i].is_stop)
+            self._words[k] = words
+        return self._words[k]
 
     def _give(self, k: int, verdict: Verdict) -> None:
         current = self.verdicts[k]
