@@ -125,15 +125,43 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
-def _cue_tokens(verb: Token) -> list[int]:
-    cue = [verb.i] + [c.i for c in verb.children if c.dep_ in _CUE_DEPS]
-    lex = lexicon()
-    for child in verb.children:  # "said in a statement"
-        if child.dep_ == "prep" and child.lower_ == "in":
-            objs = [g for g in child.children if g.dep_ == "pobj" and matches(g, lex.statement_nouns)]
-            if objs:
-                cue.extend(subtree(child))
-    return sorted(set(cue))
+_CUE_PREPOSITIONS = frozenset({"for", "on", "about", "of", "as", "against", "with", "over", "to", "into"})
+"""Prepositions that belong to the cue when they follow its verb ("called for", "talking about",
+"referring to", "known as"): PolNeAR marks them so 420:65 ("for"), 478:39 ("about") in train."""
+_ADJUNCT_VERBS = frozenset({"say", "tell", "write", "add", "state", "report", "announce", "speak", "note"})
+"""Speech verbs whose following preposition starts an adjunct, not the cue ("said on Monday", "said of
+him"; PolNeAR train: "said on" 0:50, "said in" 0:121)."""
+_NOT_CUE_ADVERBS = frozenset({"how", "when", "where", "why", "so", "as", "too", "just", "even", "only"})
+
+
+def cue_tokens(verb: Token) -> list[int]:
+    """The cue of a frame whose word is ``verb``, with PolNeAR's boundaries (measured on train):
+    auxiliaries, negation and particles; adverbs between them and the verb or right before it ("has
+    also said", "repeatedly accused"); a following preposition that takes the content ("called for");
+    a medium of ``statement_nouns`` right after it ("said in a statement"); and a colon that opens a quotation ("said:", 62:5)."""
+    cue = {verb.i} | {c.i for c in verb.children if c.dep_ in _CUE_DEPS}
+    doc = verb.doc
+    adverbs = sorted(
+        (c for c in verb.children if c.dep_ == "advmod" and c.pos_ == "ADV" and c.i < verb.i),
+        key=lambda c: -c.i,
+    )
+    for adverb in adverbs:  # nearest first: each must touch the cue as grown so far
+        if adverb.lower_ not in _NOT_CUE_ADVERBS and all(j in cue for j in range(adverb.i + 1, verb.i)):
+            cue.add(adverb.i)
+    end = max(cue)
+    for child in verb.children:
+        if child.dep_ != "prep" or child.i != end + 1:
+            continue
+        if child.lower_ in _CUE_PREPOSITIONS and verb.lemma_.lower() not in _ADJUNCT_VERBS:
+            cue.add(child.i)
+        elif child.lower_ == "in" and any(
+            g.dep_ == "pobj" and matches(g, lexicon().statement_nouns) for g in child.children
+        ):  # "said in a statement"
+            cue |= subtree(child)
+    end = max(cue)
+    if end + 1 < len(doc) and doc[end + 1].text == ":":
+        cue.add(end + 1)
+    return sorted(cue)
 
 
 def _source_tokens(verb: Token) -> list[int]:
@@ -280,7 +308,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                 frames.append(
                     Frame(
                         "verb",
-                        tuple(_cue_tokens(tok)),
+                        tuple(cue_tokens(tok)),
                         tuple(_source_tokens(tok)),
                         frozenset(content),
                         tuple(h.i for h in heads),
@@ -288,7 +316,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                 )
                 continue
             if _introduces_quote(tok, sent):  # "the campaign said in a statement: “...”"
-                frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset()))
+                frames.append(Frame("verb", tuple(cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset()))
                 continue
             trailing = tok.dep_ in ("advcl", "ccomp") and tok.head.i < tok.i
             own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
@@ -298,7 +326,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                 # "..., X said" and "A, X said, is B": the content is the head clause
                 head = tok.head
                 content = subtree(head) - subtree(tok)
-                frames.append(Frame("verb", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
+                frames.append(Frame("verb", tuple(cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
                 continue
         if (
             kind_pos in ("VERB", "AUX")
@@ -306,7 +334,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
             and any(c.dep_ == "auxpass" for c in tok.children)
         ):
             if any(c.dep_ == "xcomp" for c in tok.children):  # "X is said to ..."
-                cue = _cue_tokens(tok)
+                cue = cue_tokens(tok)
                 content = subtree(tok) - set(cue)
                 frames.append(
                     Frame(
@@ -320,7 +348,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
         if kind_pos in ("VERB", "AUX") and matches(tok, lex.stance_verbs):
             content = _complements(tok)
             if content:
-                frames.append(Frame("stance", tuple(_cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
+                frames.append(Frame("stance", tuple(cue_tokens(tok)), tuple(_source_tokens(tok)), frozenset(content)))
                 continue
         if tok.lower_ == "by" and tok.dep_ in ("prep", "agent"):  # "..., by one estimate"
             objs = [g for g in tok.children if g.dep_ == "pobj" and g.lemma_.lower() in _BY_SOURCES]

@@ -291,7 +291,7 @@ def test_source_said_with_a_colon_introduces_the_quotation(nlp, rules):
     for fragment in ("Neither", "communications"):
         claim = _claim(labelled(nlp, rules, text), fragment)
         assert claim.labels["source"].value == "the campaign", fragment
-        assert claim.labels["cue"].value == "said in a statement"
+        assert claim.labels["cue"].value == "said in a statement:"  # PolNeAR keeps the colon in the cue
 
 
 def test_status_a_denial_addresses_the_earlier_report_in_the_same_words(nlp, rules):
@@ -343,3 +343,37 @@ def test_status_denying_the_report_addresses_every_claim_of_it(nlp, rules):
     claims = labelled(nlp, rules, text)
     for fragment in ("missed its financial targets", "revising"):
         assert _claim(claims, fragment).labels["status"].value == "disputed", fragment
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "cue"),
+    [
+        # adverbs between the auxiliary and the verb, or right before it, are part of the cue
+        ("The senator has also said the bill would raise taxes.", "raise taxes", "has also said"),
+        ("Trump repeatedly claimed the election was rigged.", "rigged", "repeatedly claimed"),
+        # a colon that opens the quotation
+        ('The governor said: "We will not raise taxes."', "raise taxes", "said:"),
+        # "in a statement" right after the verb is kept; a fronted one is not
+        ("The company said in a statement that the plant was safe.", "plant was safe", "said in a statement"),
+        ("In a statement, the company said the plant was safe.", "plant was safe", "said"),
+        ("In an interview, the mayor said the plant was safe.", "plant was safe", "said"),
+    ],
+)
+def test_cue_boundaries_follow_polnear(nlp, rules, text, fragment, cue):
+    """PolNeAR's cue boundaries, measured on its train split (``annotate.frames.cue_tokens``)."""
+    claim = _claim(labelled(nlp, rules, text), fragment)
+    assert claim.labels["cue"].value == cue
+
+
+def test_cue_takes_the_preposition_of_its_content(nlp, rules):
+    text = "The union called for an end to the strike."
+    labels = only(nlp, rules, text)
+    assert labels["cue"].value == "called for"
+
+
+def test_quoted_first_person_frame_gives_the_speaker(nlp, rules):
+    """“I think A,” Smith said: the quoted words are Smith's, so Smith is the source, not "I"."""
+    text = '"I think the plan will fail," Smith said.'
+    claim = _claim(labelled(nlp, rules, text), "plan will fail")
+    assert claim.labels["attribution"].value == "attributed"
+    assert claim.labels["source"].value == "Smith"
