@@ -190,8 +190,24 @@ class EntityFinder:
             if campaign is not None and not owner:
                 return campaign
             return self._search(para, head, lambda p, m: m.label == "PERSON")
+        labels = ("ORG", "GPE", "NORP") if noun in self.lex.government_names or not noun else ("ORG",)
+
+        def fits(p: ParsedParagraph, m: Mention) -> bool:
+            """A person noun wants a person, an organization noun an organization: "the senator" is
+            never "Texas" in "the Texas senator", nor "the newspaper" "Baton Rouge"."""
+            words = [p.doc[i].lemma_.lower() for i in range(m.start, m.end)]
+            if words == [noun]:
+                return False  # the noun alone, capitalized in a headline ("Newspaper Says ...")
+            if noun in words:
+                return True  # the name itself holds the noun: "the Clinton Foundation"
+            if kind == "PERSON":
+                return self._is_person(p, m)
+            return m.label in (*labels, "") and not self._is_person(p, m)
+
         if noun:  # a name holding the noun ("the court" → "the Supreme Court") is worth a longer look back
-            named = self._search(para, head, lambda p, m: noun in _words(p, m), subjects_first=False, window=None)
+            named = self._search(
+                para, head, lambda p, m: noun in _words(p, m) and fits(p, m), subjects_first=False, window=None
+            )
             if named is not None:
                 return named
         if kind == "PERSON" and noun:
@@ -204,7 +220,6 @@ class EntityFinder:
             return self._search(
                 para, head, lambda p, m: self._is_person(p, m) and self.gender(p, m) in ("", gender or "?")
             )
-        labels = ("ORG", "GPE", "NORP") if noun in self.lex.government_names or not noun else ("ORG",)
         return self._search(para, head, lambda p, m: m.label in labels and not self._is_campaign(p, m))
 
     def _antecedent(self, para: ParsedParagraph, noun: Token) -> Mention | None:

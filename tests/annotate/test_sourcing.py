@@ -377,3 +377,11 @@ def test_quoted_first_person_frame_gives_the_speaker(nlp, rules):
     claim = _claim(labelled(nlp, rules, text), "plan will fail")
     assert claim.labels["attribution"].value == "attributed"
     assert claim.labels["source"].value == "Smith"
+
+
+def test_generic_source_resolves_to_an_entity_of_its_kind(nlp, rules):
+    """"the senator" wants a person: "Texas" in "the Texas senator" holds the noun but is a place."""
+    text = "Ted Cruz, the Texas senator, toured Iowa on Monday. The senator said taxes would fall."
+    claim = _claim(labelled(nlp, rules, text), "axes would fall")
+    assert spans_text(text, claim.labels["source_type"].spans) == "Ted Cruz"
+    assert claim.labels["source_type"].value == "person"
