@@ -48,7 +48,7 @@ _RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that", "whose"})
 _NP_MODIFIERS = frozenset({"det", "compound", "amod", "poss", "nummod", "nmod", "case", "quantmod", "predet"})
 _MAX_LIST_CLAIMS = 8
 _SEPARATORS = frozenset({",", ";", ":", "—", "–", "-", "--"})
-_OPENING_MARKS = frozenset({"“", '"', "‘", "``", "''", "("})
+_OPENING_MARKS = frozenset({"“", '"', "‘", "``", "''", "(", "["})  # "[W]e": an editor's bracket opens a word
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _AUX = ("aux", "auxpass")
 _STANCE_COMPLEMENTS = frozenset({"xcomp", "dobj", "ccomp", "oprd"})
@@ -145,9 +145,31 @@ def sentence_units(
         units = [u for unit in units for u in splitter.keep_readable(unit, splitter.expand_modifiers(unit))]
     units = [splitter.resolve_pronouns(u) for u in units]
     units = [splitter.finish(u) for u in units]
+    units = _drop_contained_fragments(units, splitter)
     if granularity == "proposition":
         units = [splitter.strip_sentence_marks(u) for u in units]
     return sorted((u for u in units if u.tokens), key=lambda u: min(u.tokens))
+
+
+def _drop_contained_fragments(units: list[Unit], splitter: _SentenceSplitter) -> list[Unit]:
+    """Leave out a verbless sentence core whose words all stand in another claim: the noun left
+    behind when its appositive and participle were cut ("Aaron Kall", after "Aaron Kall compared
+    Trump ..." took it along) says nothing the other claim does not, and alone it is a fragment.
+    (Only the core: a verbless appositive inside a larger one, "Perth, Western Australia", is
+    PropSegmEnt's unit.)"""
+    if len(units) < 2 or not splitter.sentence_finite:
+        return units
+    doc = splitter.doc
+
+    def fragment(unit: Unit) -> bool:
+        words = {i for i in unit.tokens if not doc[i].is_punct}
+        return (
+            splitter.sent.root.i in words
+            and not any(doc[i].tag_ in _FINITE_TAGS for i in words)
+            and any(words < {i for i in o.tokens if not doc[i].is_punct} for o in units)
+        )
+
+    return [u for u in units if not fragment(u)]
 
 
 def _merge_verbless_head(units: list[Unit], splitter: _SentenceSplitter) -> list[Unit]:
@@ -262,7 +284,9 @@ class _SentenceSplitter:
             return "parataxis"
         if self.fine:
             if dep == "appos" and head.pos_ in ("NOUN", "PROPN"):
-                return "appos"
+                # the "." of "(Vt.)", tokenized apart and taken for an appositive: cut with "Vt",
+                # but no claim of its own (it would be the bare noun, "Sen. Bernie Sanders")
+                return "stray" if tok.is_punct else "appos"
             if dep == "acl" and tok.tag_ in ("VBN", "VBG") and head.pos_ in ("NOUN", "PROPN"):
                 return "acl"
             if (
@@ -288,7 +312,7 @@ class _SentenceSplitter:
                 if kind is None:
                     stack.append(child)
                     continue
-                if kind == "absorbed":
+                if kind in ("absorbed", "stray"):
                     dropped |= subtree(child)
                     continue
                 if kind != "frame":
@@ -324,9 +348,15 @@ class _SentenceSplitter:
 
     def _frame_residue(self, root: Token, core: set[int], detached: list[Unit]) -> bool:
         """A noun frame's cue and source left after its content went ("Trump charges | that ..."):
-        verbless where the sentence has a verb, so it is no claim (like "NSO has said")."""
+        verbless where the sentence has a verb, so it is no claim (like "NSO has said"). The cue may
+        hang below the core's root when the parser takes the source for the head ("Trump" over
+        "charges"); then the core must have no verb at all ("send a clear message | that ..." is a
+        claim the tagger merely missed the finiteness of)."""
+        below = any(i in self.frame_by_cue and i not in self.kept_content for i in core) and not any(
+            self.doc[i].pos_ in ("VERB", "AUX") for i in core
+        )
         return (
-            root.i in self.frame_by_cue
+            (root.i in self.frame_by_cue or below)
             and bool(detached)
             and self.sentence_finite
             and not any(self.doc[i].tag_ in _FINITE_TAGS for i in core)
@@ -434,6 +464,7 @@ class _SentenceSplitter:
             tokens.discard(words[0])
             tokens = _trim(t, tokens)
         tokens = _balance_marks(t, tokens, self.sent.start, self.sent.end)
+        tokens |= _editor_bracket(t, tokens)
         ordered = sorted(tokens)
         if len(ordered) > 1 and t.text[ordered[-1]] == "." and t.text[ordered[-2]].endswith("."):
             tokens.discard(ordered[-1])  # "Richmond, Va.." once the clause after "Va." went
@@ -500,6 +531,11 @@ class _SentenceSplitter:
                 )
             if len(members) == 1:
                 continue
+            if tok.dep_ == "appos" or (tok.dep_ == "pobj" and tok.head.lower_ == "between"):
+                # an appositive list describes one noun ("the Baltic countries Latvia, Lithuania and
+                # Estonia"): a member pasted onto the words of another ("The Baltic countries
+                # Lithuania") is a fragment; "between A and B" names one relation, not two
+                return [unit]
             shared = unit.tokens - subtree(tok)
             out = []
             for m in members[:_MAX_LIST_CLAIMS]:
@@ -630,7 +666,7 @@ def _drop_empty_brackets(t: TokenTable, ordered: list[int]) -> list[int]:
     for k, i in enumerate(ordered):
         if t.text[i] == "(":
             opens.append(k)
-        elif t.text[i] == ")":
+        elif _mark(t.text[i]) == ")":
             if opens:
                 start = opens.pop()
                 if k == start + 1:
@@ -642,6 +678,16 @@ def _drop_empty_brackets(t: TokenTable, ordered: list[int]) -> list[int]:
 
 
 _PAIRED = {"“": "”", "(": ")", "[": "]"}
+_GLUED = frozenset(".,:;!?")
+
+
+def _mark(text: str) -> str:
+    """A token's quotation mark or bracket: the token itself, or the closing bracket of a token
+    that glues punctuation to it (the tokenizer keeps "(all times EDT):" 's "):" whole, and a
+    bracket missed there is left without its partner)."""
+    if len(text) > 1 and text[0] in ")]" and all(c in _GLUED for c in text[1:]):
+        return text[0]
+    return text
 
 
 def _balance_marks(t: TokenTable, tokens: set[int], start: int, end: int) -> set[int]:
@@ -661,7 +707,7 @@ def _balance_marks(t: TokenTable, tokens: set[int], start: int, end: int) -> set
     stack: list[int] = []
     unmatched: list[int] = []
     for i in ordered:
-        text = t.text[i]
+        text = _mark(t.text[i])
         if text in _PAIRED:
             stack.append(i)
         elif text in closers:
@@ -686,13 +732,25 @@ def _balance_marks(t: TokenTable, tokens: set[int], start: int, end: int) -> set
     return {i for i in out if not t.is_space[i]}
 
 
+def _editor_bracket(t: TokenTable, tokens: set[int]) -> set[int]:
+    """The "[" of an editor's "[W]e" (tokenized "[" + "W]e") when the unit starts at "W]e", as a
+    borrowed subject does: the word is not whole without it."""
+    if not tokens:
+        return set()
+    first = min(tokens)
+    before = first - 1
+    if before >= 0 and t.text[before] == "[" and not t.ws[before] and "]" in t.text[first] and "[" not in t.text[first]:
+        return {before}
+    return set()
+
+
 def _is_opening(t: TokenTable, i: int) -> bool:
     return i + 1 < len(t.text) and not t.ws[i]
 
 
 def _partner(t: TokenTable, i: int, start: int, end: int) -> int | None:
     """The index of the mark pairing with mark ``i`` inside the sentence ``[start, end)``, else None."""
-    text = t.text[i]
+    text = _mark(t.text[i])
     if text == '"':
         marks = [j for j in range(start, end) if t.text[j] == '"']
         k = marks.index(i)
@@ -703,14 +761,14 @@ def _partner(t: TokenTable, i: int, start: int, end: int) -> int | None:
     if text in _PAIRED:
         depth = 0
         for j in range(i, end):
-            depth += (t.text[j] == text) - (t.text[j] == _PAIRED[text])
+            depth += (t.text[j] == text) - (_mark(t.text[j]) == _PAIRED[text])
             if depth == 0:
                 return j
         return None
     opener = closers[text]
     depth = 0
     for j in range(i, start - 1, -1):
-        depth += (t.text[j] == text) - (t.text[j] == opener)
+        depth += (_mark(t.text[j]) == text) - (t.text[j] == opener)
         if depth == 0:
             return j
     return None

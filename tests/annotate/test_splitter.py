@@ -194,3 +194,74 @@ def test_split_double_period_after_an_abbreviation_is_avoided(nlp):
 def test_split_no_conjunction_left_before_the_final_period(nlp):
     out = texts(nlp, "This week, the president declined to threaten Moscow or even directly declare it responsible.")
     assert not any(t.rstrip(".").endswith((" or", " and")) for t in out), out
+
+
+# -- no fragment where the larger unit reads (issue 10, proposition granularity) --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        (
+            "Putin has used his invasions as a threat to NATO members, especially the Baltic countries Latvia, "
+            "Lithuania and Estonia.",
+            "NATO members especially the Baltic countries Latvia, Lithuania and Estonia",
+        ),
+        (
+            "Angelique Brunner, a developer and spokeswoman for the coalition, said many examples are wrong.",
+            "Angelique Brunner a developer and spokeswoman for the coalition",
+        ),
+    ],
+)
+def test_split_appositive_list_stays_whole(nlp, text, whole):
+    out = texts(nlp, text, "proposition")
+    assert whole in out and len(out) == 2, out
+
+
+def test_split_between_list_is_one_relation(nlp):
+    out = texts(
+        nlp, "He did not expect them to drag up the old spat between Mexico and the United States.", "proposition"
+    )
+    assert out == ["Them to drag up the old spat between Mexico and the United States"], out
+
+
+def test_split_bare_noun_left_by_its_cuts_is_no_claim(nlp):
+    text = (
+        "Aaron Kall, the director of debate at the University of Michigan, compared Trump to a coach "
+        "who is working the referees."
+    )
+    out = texts(nlp, text, "proposition")
+    assert "Aaron Kall" not in out and "Aaron Kall compared Trump to a coach who is working the referees" in out
+
+
+def test_split_period_of_an_abbreviation_is_no_appositive(nlp):
+    out = texts(
+        nlp,
+        "Then someone asked how Clinton could inspire young people the way Sen. Bernie Sanders (Vt.) had.",
+        "proposition",
+    )
+    assert "Sen. Bernie Sanders" not in out, out
+
+
+@pytest.mark.parametrize("granularity", ["clause", "proposition"])
+def test_split_bracket_glued_to_a_colon_keeps_its_partner(nlp, granularity):
+    text = "WASHINGTON (AP) — The Latest on the U.S. presidential race (all times EDT):"
+    for t in texts(nlp, text, granularity):
+        assert t.count("(") == t.count(")"), t
+
+
+@pytest.mark.parametrize("granularity", ["clause", "proposition"])
+def test_split_editors_bracket_stays_with_its_word(nlp, granularity):
+    text = "“[W]e are reminded of the refugees around the globe, but still hoping for a brighter tomorrow,” Obama said."
+    out = texts(nlp, text, granularity)
+    assert out == [
+        "[W]e are reminded of the refugees around the globe",
+        "[W]e are still hoping for a brighter tomorrow",
+    ]
+
+
+def test_split_noun_frame_under_its_source_is_no_claim(nlp):
+    text = "Trump charges that countries that stand to benefit from the deal donated millions of dollars to the foundation."
+    assert texts(nlp, text) == [
+        "Countries that stand to benefit from the deal donated millions of dollars to the foundation"
+    ]
