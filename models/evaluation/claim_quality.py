@@ -11,7 +11,8 @@ Kinds (a claim can have several; it counts once in the malformed total):
   ``dangling_complementizer``: the claim's last word is a determiner, preposition (or infinitival
   "to"), coordinating conjunction, or subordinating conjunction whose phrase was cut away.
 - ``stray_punctuation``: ".." or ". ." (a doubled full stop), a space before "," "." ";" ":",
-  a claim that starts with "," ";" ":" or ".", or ",," / ", ,".
+  a claim that starts with "," ";" ":" or ".", or ",," / ", ,"; not an ellipsis, nor punctuation the
+  source sentence itself has at that place ("Italy , Denmark").
 - ``unbalanced_marks``: a bracket or quotation mark without its partner, when the sentence the
   claim comes from balances it (a quotation running over several sentences is the article's, not
   the claim's).
@@ -72,7 +73,7 @@ INFO_KINDS: tuple[str, ...] = ("reduced_proposition", "reported_complement")
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that", "whose"})
-_STRAY = re.compile(r"(?<!\.)\.\s*\.(?!\.)|\s[,.;:!?](?!\w)|^[,.;:]|,\s*,|[,;:]\s*\.$")
+_STRAY = re.compile(r"(?<!\.)\.\s*\.(?!\.)|\s(?:[,;:!?]|\.(?!\.))(?!\w)|^[,.;:]|,\s*,|[,;:]\s*\.$")
 _WORD = re.compile(r"\w+|[^\w\s]")
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
 _MAX_EXAMPLES = 8
@@ -111,9 +112,17 @@ def dangling_end(tokens: Sequence[Token]) -> str | None:
     return None
 
 
-def stray_punctuation(text: str) -> bool:
-    """Doubled or misplaced punctuation a reader sees as an error (an ellipsis "..." is fine)."""
-    return bool(_STRAY.search(text))
+def stray_punctuation(text: str, source: str | None = None) -> bool:
+    """Doubled or misplaced punctuation a reader sees as an error (an ellipsis "..." is fine).
+
+    With ``source`` (the sentence the claim comes from), punctuation the article itself has there
+    ("Italy , Denmark") is the article's, not the splitter's: only a mark whose few characters around
+    it do not occur in the source counts (a join of two spans, a stop left after a cut)."""
+    for m in _STRAY.finditer(text):
+        around = text[max(0, m.start() - 3) : m.end() + 3]
+        if source is None or around not in source:
+            return True
+    return False
 
 
 def unbalanced(text: str) -> bool:
@@ -247,7 +256,8 @@ def claim_kinds(
     end = dangling_end(tokens)
     if end:
         kinds.append(end)
-    if stray_punctuation(claim.text):
+    source = sentence_tokens[0].doc.text[sentence_tokens[0].idx : sentence_tokens[-1].idx + len(sentence_tokens[-1])]
+    if stray_punctuation(claim.text, source if sentence_tokens else None):
         kinds.append("stray_punctuation")
     sentence_text = " ".join(t.text for t in sentence_tokens)
     if unbalanced(claim.text) and not unbalanced(sentence_text):

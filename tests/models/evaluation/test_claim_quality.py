@@ -112,3 +112,20 @@ def test_stance_complement_is_reported_not_malformed(nlp):
     s = "The company wants to preserve its policy."
     kinds = kinds_of(nlp, s, "To preserve its policy", ["to preserve its policy"])
     assert kinds == ["reported_complement"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "That is not accepting responsibility ... you are blaming the people at the bottom.",  # a spaced ellipsis
+        "The buyers are Canada, Italy , Denmark and Norway.",  # the article's own stray space
+    ],
+)
+def test_punctuation_the_article_has_is_not_stray(nlp, sentence):
+    """The claim repeats the sentence's own punctuation: the article's, not the splitter's."""
+    assert "stray_punctuation" not in kinds_of(nlp, sentence, sentence, [sentence])
+
+
+def test_a_stray_stop_the_sentence_lacks_still_counts(nlp):
+    s = "The buyers are Canada, Italy , Denmark and Norway."
+    assert "stray_punctuation" in kinds_of(nlp, s, "The buyers are Canada. .", ["The buyers are Canada"])
