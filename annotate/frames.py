@@ -371,6 +371,8 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
             ]
             if clauses:
                 source = [i for c in tok.children if c.dep_ == "poss" for i in subtree(c)]
+                if not source and tok.dep_ == "dobj" and _is_frame_verb(tok.head):
+                    source = _source_tokens(tok.head)  # "A House report found no evidence that ...": the finder
                 content = set().union(*(subtree(c) for c in clauses))
                 frames.append(
                     Frame("noun", (tok.i,), tuple(sorted(source)), frozenset(content), tuple(c.i for c in clauses))

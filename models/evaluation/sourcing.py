@@ -33,7 +33,7 @@ from claimkit.annotate.load import article_from_text, decode_text
 from claimkit.annotate.resolution import resolved_source
 from claimkit.annotate.schema import Schema, data_dir, default_schema
 from claimkit.annotate.splitter import split_and_label
-from claimkit.annotate.types import Article, Claim, Span, SplitArticle, spans_text
+from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle, spans_text
 from claimkit.models.evaluation.metrics import round_floats
 
 if TYPE_CHECKING:
@@ -211,6 +211,9 @@ def load_gold(
 # --- matching and scoring ------------------------------------------------------------------------------------
 
 
+_RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that", "whose"})
+
+
 def _overlap(a: Iterable[Span], b: Span) -> int:
     return sum(max(0, min(s.end, b.end) - max(s.start, b.start)) for s in a)
 
@@ -223,12 +226,20 @@ def status_claim(case: GoldCase, claims: Sequence[Claim]) -> Claim | None:
 
 def source_claims(case: GoldCase, claims: Sequence[Claim]) -> list[Claim]:
     """Claims whose ``source`` span overlaps the gold mention; for a source-less frame ("reportedly"),
-    the gold names the cue as its source, so the claims whose ``cue`` overlaps it."""
+    the gold names the cue as its source, so the claims whose ``cue`` overlaps it; for a relative
+    pronoun ("the Chicago Police Department, which reported"), whose span is "which" as in PolNeAR,
+    the claims whose resolved mention (the ``source_type`` spans) overlaps it."""
     for name in ("source", "cue"):
         found = [c for c in claims if (label := c.labels.get(name)) is not None and _overlap(label.spans, case.target)]
         if found:
             return found
-    return []
+    return [
+        c
+        for c in claims
+        if str((c.labels.get("source") or Label(None, 0.0)).value or "").lower() in _RELATIVE_PRONOUNS
+        and (resolved := c.labels.get("source_type")) is not None
+        and _overlap(resolved.spans, case.target)
+    ]
 
 
 def normalize_name(name: str) -> str:

@@ -380,8 +380,19 @@ def test_quoted_first_person_frame_gives_the_speaker(nlp, rules):
 
 
 def test_generic_source_resolves_to_an_entity_of_its_kind(nlp, rules):
-    """"the senator" wants a person: "Texas" in "the Texas senator" holds the noun but is a place."""
+    """ "the senator" wants a person: "Texas" in "the Texas senator" holds the noun but is a place."""
     text = "Ted Cruz, the Texas senator, toured Iowa on Monday. The senator said taxes would fall."
     claim = _claim(labelled(nlp, rules, text), "axes would fall")
     assert spans_text(text, claim.labels["source_type"].spans) == "Ted Cruz"
     assert claim.labels["source_type"].value == "person"
+
+
+def test_reporting_noun_as_object_takes_the_verbs_subject_as_source(nlp, rules):
+    """ "A report found no evidence that A": the noun frame's source is who found it, not nobody."""
+    text = (
+        'A 2014 House Intelligence Committee report found "no evidence that there was either a stand down '
+        'order or a denial of available air support."'
+    )
+    labels = only(nlp, rules, text)
+    assert labels["attribution"].value == "attributed"
+    assert labels["source"].value == "A 2014 House Intelligence Committee report"
