@@ -132,13 +132,15 @@ _ADJUNCT_VERBS = frozenset({"say", "tell", "write", "add", "state", "report", "a
 """Speech verbs whose following preposition starts an adjunct, not the cue ("said on Monday", "said of
 him"; PolNeAR train: "said on" 0:50, "said in" 0:121)."""
 _NOT_CUE_ADVERBS = frozenset({"how", "when", "where", "why", "so", "as", "too", "just", "even", "only"})
+"""Adverbs before a verb that belong to the clause, not to its cue ("how he said", "even said")."""
 
 
 def cue_tokens(verb: Token) -> list[int]:
     """The cue of a frame whose word is ``verb``, with PolNeAR's boundaries (measured on train):
     auxiliaries, negation and particles; adverbs between them and the verb or right before it ("has
     also said", "repeatedly accused"); a following preposition that takes the content ("called for");
-    a medium of ``statement_nouns`` right after it ("said in a statement"); and a colon that opens a quotation ("said:", 62:5)."""
+    a medium of ``statement_nouns`` right after it ("said in a statement"); and a colon that opens a
+    quotation ("said:", 62:5)."""
     cue = {verb.i} | {c.i for c in verb.children if c.dep_ in _CUE_DEPS}
     doc = verb.doc
     adverbs = sorted(

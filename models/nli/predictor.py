@@ -110,6 +110,18 @@ def _strip(text: str, span: Span) -> Span:
     return Span(start, max(start, span.start + len(piece.rstrip())))
 
 
+def marked_in(content: Sequence[Span], claim_spans: Sequence[Span]) -> tuple[Span, ...]:
+    """The words of a claim that the model marks as reported content: the evidence of its attribution
+    label, which Label Studio shows as a "Reported content" region ("wants *to preserve its policy*")."""
+    pieces = (
+        Span(max(c.start, s.start), min(c.end, s.end))
+        for c in content
+        for s in claim_spans
+        if min(c.end, s.end) > max(c.start, s.start)
+    )
+    return merge_spans(pieces)
+
+
 # --- the predictor -------------------------------------------------------------------------------------------
 
 
@@ -240,7 +252,9 @@ class NLIPredictor:
             attached = {tag: attach_mentions(item, mentions, wanted) for tag, mentions in analysis.mentions.items()}
             claims = []
             for i, (claim, p) in enumerate(zip(item.claims, analysis.probs, strict=True)):
-                labels = {**claim.labels, self.meta.schema_field: Label(self.labels[int(best[i])], float(p[best[i]]))}
+                marked = marked_in(analysis.content, claim.spans) if self.meta.marks_content else ()
+                value = Label(self.labels[int(best[i])], float(p[best[i]]), marked)
+                labels = {**claim.labels, self.meta.schema_field: value}
                 for tag, spans in attached.items():
                     if (span := spans[i]) is not None:  # scored with the claim's confidence that it is attributed
                         labels[tag] = Label(item.article.text[span.start : span.end], float(p[attributed]), (span,))

@@ -30,7 +30,7 @@ from claimkit.models.nli.calibration import calibration_report, fit_temperature
 from claimkit.models.nli.data import attribution_labels
 from claimkit.models.nli.model import ClaimScorer, default_base_model, encode_windows, load_encoder, load_tokenizer
 from claimkit.models.nli.precision import prepare_model, resolve_precision
-from claimkit.models.nli.predictor import ModelWithRules, NLIPredictor, content_spans
+from claimkit.models.nli.predictor import ModelWithRules, NLIPredictor, content_spans, marked_in
 from claimkit.models.nli.train import TrainConfig, parse_args, train
 from claimkit.models.predictor_spec import load_predictor
 from tests.paths import REPO
@@ -317,6 +317,18 @@ def test_nli_predictor_on_the_seed_article_writes_the_jsonl_format(model_dir, se
         assert 0 <= span.start < span.end <= len(text) and text[span.start] != " " and text[span.end - 1] != " "
         assert not any(span.overlaps(x) for x in out[0].article.excluded)
     assert all(a.end < b.start for a, b in itertools.pairwise(content))
+    for claim in out[0].claims:  # the attribution's evidence: the claim's own words the model marks as content
+        assert claim.labels["attribution"].spans == marked_in(content, claim.spans)
+        assert all(
+            any(s.start <= m.start and m.end <= s.end for s in claim.spans) for m in claim.labels["attribution"].spans
+        )
+
+
+def test_marked_in_keeps_the_claims_words_the_model_marks():
+    content = (Span(0, 10), Span(20, 30))
+    assert marked_in(content, (Span(5, 25),)) == (Span(5, 10), Span(20, 25))
+    assert marked_in(content, (Span(10, 20),)) == ()
+    assert marked_in(content, (Span(2, 4), Span(8, 22))) == (Span(2, 4), Span(8, 10), Span(20, 22))
 
 
 def test_nli_int8_with_fixed_batches_is_reproducible(model_dir, nlp):
