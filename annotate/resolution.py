@@ -170,8 +170,9 @@ class EntityFinder:
         if self.ner is None:
             self._labels.update(dict.fromkeys(keys, ""))
             return
-        docs = (self.paragraphs[p].doc[a:b].as_doc() for p, a, b in keys)
-        for k, doc in zip(keys, self.ner.pipe(docs, batch_size=256), strict=True):
+        # Each mention alone, as text: copying it out of the parse (``Span.as_doc``) cost more than NER itself
+        texts = [self.paragraphs[p].doc[a:b].text for p, a, b in keys]
+        for k, doc in zip(keys, self.ner.pipe(texts, batch_size=256), strict=True):
             ents = [e for e in doc.ents if e.end == len(doc)] or list(doc.ents)
             self._labels[k] = ents[-1].label_ if ents else ""
 
