@@ -138,11 +138,16 @@ _NOT_CUE_ADVERBS = frozenset({"how", "when", "where", "why", "so", "as", "too", 
 def cue_tokens(verb: Token) -> list[int]:
     """The cue of a frame whose word is ``verb``, with PolNeAR's boundaries (measured on train):
     auxiliaries, negation and particles; adverbs between them and the verb or right before it ("has
-    also said", "repeatedly accused"); a following preposition that takes the content ("called for");
+    also said", "repeatedly accused"); the verb an infinitive hangs on, when right before its "to"
+    ("refused to say"); a following preposition that takes the content ("called for");
     a medium of ``statement_nouns`` right after it ("said in a statement"); and a colon that opens a
     quotation ("said:", 62:5)."""
     cue = {verb.i} | {c.i for c in verb.children if c.dep_ in _CUE_DEPS}
     doc = verb.doc
+    to = [c.i for c in verb.children if c.dep_ == "aux" and c.lower_ == "to"]
+    head = verb.head
+    if verb.dep_ == "xcomp" and to and head.pos_ in ("VERB", "AUX") and head.i == to[0] - 1:
+        cue |= {j for j in cue_tokens(head) if j < verb.i}  # "refused to say" (PolNeAR train 91:26)
     adverbs = sorted(
         (c for c in verb.children if c.dep_ == "advmod" and c.pos_ == "ADV" and c.i < verb.i),
         key=lambda c: -c.i,

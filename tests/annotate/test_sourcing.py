@@ -357,6 +357,8 @@ def test_status_denying_the_report_addresses_every_claim_of_it(nlp, rules):
         ("The company said in a statement that the plant was safe.", "plant was safe", "said in a statement"),
         ("In a statement, the company said the plant was safe.", "plant was safe", "said"),
         ("In an interview, the mayor said the plant was safe.", "plant was safe", "said"),
+        # the verb an infinitive hangs on
+        ("The mayor refused to say whether the plant was safe.", "plant was safe", "refused to say"),
     ],
 )
 def test_cue_boundaries_follow_polnear(nlp, rules, text, fragment, cue):
