@@ -256,8 +256,9 @@ def claim_kinds(
     end = dangling_end(tokens)
     if end:
         kinds.append(end)
-    source = sentence_tokens[0].doc.text[sentence_tokens[0].idx : sentence_tokens[-1].idx + len(sentence_tokens[-1])]
-    if stray_punctuation(claim.text, source if sentence_tokens else None):
+    first, last = (sentence_tokens[0], sentence_tokens[-1]) if sentence_tokens else (None, None)
+    source = first.doc.text[first.idx : last.idx + len(last)] if first is not None and last is not None else None
+    if stray_punctuation(claim.text, source):
         kinds.append("stray_punctuation")
     sentence_text = " ".join(t.text for t in sentence_tokens)
     if unbalanced(claim.text) and not unbalanced(sentence_text):

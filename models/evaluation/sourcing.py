@@ -33,7 +33,7 @@ from claimkit.annotate.load import article_from_text, decode_text
 from claimkit.annotate.resolution import resolved_source
 from claimkit.annotate.schema import Schema, data_dir, default_schema
 from claimkit.annotate.splitter import split_and_label
-from claimkit.annotate.types import Article, Claim, Label, Span, SplitArticle, spans_text
+from claimkit.annotate.types import Article, Claim, Span, SplitArticle, spans_text
 from claimkit.models.evaluation.metrics import round_floats
 
 if TYPE_CHECKING:
@@ -236,7 +236,8 @@ def source_claims(case: GoldCase, claims: Sequence[Claim]) -> list[Claim]:
     return [
         c
         for c in claims
-        if str((c.labels.get("source") or Label(None, 0.0)).value or "").lower() in _RELATIVE_PRONOUNS
+        if "source" in c.labels
+        and str(c.labels["source"].value or "").lower() in _RELATIVE_PRONOUNS
         and (resolved := c.labels.get("source_type")) is not None
         and _overlap(resolved.spans, case.target)
     ]
