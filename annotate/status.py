@@ -279,6 +279,8 @@ class StatusFinder:
         if not targets:
             start = (anchor if anchor is not None and verb.dep_ in ("relcl", "acl") else verb).left_edge
             targets = self._previous(para, start.i, corroborating=kind == "corroborate")
+            if anchor is not None and anchor.tag_ == "NNS" and targets:
+                targets = self._same_source(targets, para, start.i)
         score = 0.65 if kind == "dispute" else 0.6
         for k in targets:
             self._give(k, Verdict(value, score, _char_spans(para, evidence)))
@@ -414,6 +416,35 @@ class StatusFinder:
         if site.frame is None or site.para is None:
             return [k]
         return [j for j, s in enumerate(self.sites) if j == k or (s.para is site.para and s.frame == site.frame)]
+
+    def _same_source(self, targets: list[int], para: ParsedParagraph, before: int) -> list[int]:
+        """``targets`` and every earlier claim near them whose source has the same head word: a plural
+        anaphor ("Trump denied the accusations") answers all that one source alleged over several
+        sentences, each with a frame of its own ("O'Donnell recalled ...", "O'Donnell said ...")."""
+        heads = {self._source_head(k) for k in targets} - {None}
+        if not heads:
+            return targets
+        position = para.span.start + para.doc[before].idx
+        first = min(self.sites[k].para.index for k in targets if self.sites[k].para is not None)  # type: ignore[union-attr]
+        more = [
+            j
+            for j, s in enumerate(self.sites)
+            if s.para is not None
+            and 0 <= s.start < position
+            and first - s.para.index <= 1
+            and self._source_head(j) in heads
+        ]
+        return sorted(set(targets) | set(more))
+
+    def _source_head(self, k: int) -> str | None:
+        """The head word of claim ``k``'s source (the source token whose head lies outside it)."""
+        site = self.sites[k]
+        if site.frame is None or site.para is None or not site.frame.source:
+            return None
+        source = set(site.frame.source)
+        doc = site.para.doc
+        roots = [i for i in source if doc[i].head.i not in source or doc[i].head.i == i]
+        return doc[roots[0]].lower_ if roots else None
 
     def _same_sentence(self, para: ParsedParagraph, before: int) -> list[int]:
         """The nearest claim of the same sentence that starts before token ``before``."""

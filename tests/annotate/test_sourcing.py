@@ -398,3 +398,17 @@ def test_reporting_noun_as_object_takes_the_verbs_subject_as_source(nlp, rules):
     labels = only(nlp, rules, text)
     assert labels["attribution"].value == "attributed"
     assert labels["source"].value == "A 2014 House Intelligence Committee report"
+
+
+def test_status_a_plural_anaphor_answers_everything_its_source_alleged(nlp, rules):
+    """ "Trump denied the accusations" disputes what O'Donnell alleged over several sentences, each with
+    a frame of its own, not only the nearest one."""
+    text = (
+        "O'Donnell, who said in an interview that he signed nothing, recalled that Trump sent a lawyer "
+        "to his office who threatened him.\n\n"
+        '"He did try to intimidate me," said O\'Donnell, who wrote about the visit in the book.\n\n'
+        "Trump denied the accusations through a spokeswoman."
+    )
+    claims = labelled(nlp, rules, text)
+    assert _claim(claims, "sent a lawyer").labels["status"].value == "disputed"
+    assert _claim(claims, "intimidate").labels["status"].value == "disputed"
