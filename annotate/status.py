@@ -293,6 +293,8 @@ class StatusFinder:
         nouns = lex.anaphoric_objects
         if verb.dep_ in ("relcl", "acl") and (verb.head.lemma_.lower() in nouns or verb.head.lower_ in nouns):
             return verb.head
+        if verb.dep_ == "relcl" and verb.head.lower_ == "something" and verb.head.dep_ in ("npadvmod", "appos"):
+            return verb.head  # "..., something he denied": a phrase summing up the clause before it
         objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
         if verb.dep_ in ("relcl",) and any(
             c.lower_ in ("which", "that") and c.dep_ in ("dobj", "nsubjpass") for c in verb.children

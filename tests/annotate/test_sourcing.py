@@ -412,3 +412,12 @@ def test_status_a_plural_anaphor_answers_everything_its_source_alleged(nlp, rule
     claims = labelled(nlp, rules, text)
     assert _claim(claims, "sent a lawyer").labels["status"].value == "disputed"
     assert _claim(claims, "intimidate").labels["status"].value == "disputed"
+
+
+def test_status_something_he_denied_sums_up_the_clause_before_it(nlp, rules):
+    text = (
+        "Some of his colleagues thought Mr. Hannity was behaving as if he wanted a role in a possible "
+        "Trump administration, something he denied to me as laughable."
+    )
+    claim = _claim(labelled(nlp, rules, text), "wanted a role")
+    assert claim.labels["status"].value == "disputed"
