@@ -419,6 +419,11 @@ class StatusFinder:
             return [k]
         return [j for j, s in enumerate(self.sites) if j == k or (s.para is site.para and s.frame == site.frame)]
 
+    def _earlier(self, para: ParsedParagraph, before: int) -> list[tuple[int, ClaimSite]]:
+        """Every located claim that starts before token ``before`` of ``para``, in reading order."""
+        position = para.span.start + para.doc[before].idx
+        return [(k, s) for k, s in enumerate(self.sites) if s.para is not None and 0 <= s.start < position]
+
     def _same_source(self, targets: list[int], para: ParsedParagraph, before: int) -> list[int]:
         """``targets`` and every earlier claim near them whose source has the same head word: a plural
         anaphor ("Trump denied the accusations") answers all that one source alleged over several
@@ -426,14 +431,11 @@ class StatusFinder:
         heads = {self._source_head(k) for k in targets} - {None}
         if not heads:
             return targets
-        position = para.span.start + para.doc[before].idx
         first = min(self.sites[k].para.index for k in targets if self.sites[k].para is not None)  # type: ignore[union-attr]
         more = [
             j
-            for j, s in enumerate(self.sites)
-            if s.para is not None
-            and 0 <= s.start < position
-            and first - s.para.index <= 1
+            for j, s in self._earlier(para, before)
+            if first - s.para.index <= 1  # type: ignore[union-attr]
             and self._source_head(j) in heads
         ]
         return sorted(set(targets) | set(more))
@@ -451,12 +453,10 @@ class StatusFinder:
     def _same_sentence(self, para: ParsedParagraph, before: int) -> list[int]:
         """The nearest claim of the same sentence that starts before token ``before``."""
         sentence = para.sentence_of_token[before]
-        position = para.span.start + para.doc[before].idx
         earlier = [
             (s.start, k)
-            for k, s in enumerate(self.sites)
+            for k, s in self._earlier(para, before)
             if s.para is para
-            and 0 <= s.start < position
             and para.sentence_of_token[min(s.tokens)] == sentence
             and len(s.tokens) >= _MIN_TARGET_TOKENS
         ]
@@ -473,14 +473,11 @@ class StatusFinder:
     ) -> list[int]:
         """The nearest earlier claim attributed to a source (same paragraph, else the previous one);
         for a confirmation, the nearest earlier claim in the paragraph when none is attributed."""
-        position = para.span.start + para.doc[before].idx
         sentence = para.sentence_of_token[before]
         earlier = [
             (s.start, k)
-            for k, s in enumerate(self.sites)
-            if s.para is not None
-            and 0 <= s.start < position
-            and para.index - s.para.index <= (0 if near else 1)
+            for k, s in self._earlier(para, before)
+            if para.index - s.para.index <= (0 if near else 1)  # type: ignore[union-attr]
             and len(s.tokens) >= _MIN_TARGET_TOKENS
         ]
         earlier.sort(reverse=True)

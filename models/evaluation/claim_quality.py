@@ -256,8 +256,10 @@ def claim_kinds(
     end = dangling_end(tokens)
     if end:
         kinds.append(end)
-    first, last = (sentence_tokens[0], sentence_tokens[-1]) if sentence_tokens else (None, None)
-    source = first.doc.text[first.idx : last.idx + len(last)] if first is not None and last is not None else None
+    source = None  # the sentence's own text, for punctuation the article itself has
+    if sentence_tokens:
+        first, last = sentence_tokens[0], sentence_tokens[-1]
+        source = first.doc.text[first.idx : last.idx + len(last)]
     if stray_punctuation(claim.text, source):
         kinds.append("stray_punctuation")
     sentence_text = " ".join(t.text for t in sentence_tokens)

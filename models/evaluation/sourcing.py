@@ -30,7 +30,7 @@ import yaml
 from claimkit.annotate.corpora.brat import read_metadata
 from claimkit.annotate.errors import ClaimkitError, InputError
 from claimkit.annotate.load import article_from_text, decode_text
-from claimkit.annotate.resolution import resolved_source
+from claimkit.annotate.resolution import RELATIVE_PRONOUNS, resolved_source
 from claimkit.annotate.schema import Schema, data_dir, default_schema
 from claimkit.annotate.splitter import split_and_label
 from claimkit.annotate.types import Article, Claim, Span, SplitArticle, spans_text
@@ -211,9 +211,6 @@ def load_gold(
 # --- matching and scoring ------------------------------------------------------------------------------------
 
 
-_RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that", "whose"})
-
-
 def _overlap(a: Iterable[Span], b: Span) -> int:
     return sum(max(0, min(s.end, b.end) - max(s.start, b.start)) for s in a)
 
@@ -237,7 +234,7 @@ def source_claims(case: GoldCase, claims: Sequence[Claim]) -> list[Claim]:
         c
         for c in claims
         if "source" in c.labels
-        and str(c.labels["source"].value or "").lower() in _RELATIVE_PRONOUNS
+        and str(c.labels["source"].value or "").lower() in RELATIVE_PRONOUNS
         and (resolved := c.labels.get("source_type")) is not None
         and _overlap(resolved.spans, case.target)
     ]
