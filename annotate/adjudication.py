@@ -22,7 +22,7 @@ columns of ``annotate.annotations``), plus provenance:
 ``gold_review``     why it went to review (``"attribution: tie"``), empty otherwise
 ==================  ================================================================================
 
-Spans (source, cue, evidence) and per-region choices have no vote: they come from one annotation, the
+Spans (source, cue, evidence) have no vote: they come from one annotation, the
 one that agrees with the gold on most questions (the earliest on a tie), or the adjudicator's.
 Pending claims keep their decided questions and leave the others empty.
 """
@@ -254,7 +254,7 @@ def review_lines(rows: pd.DataFrame, schema: Schema) -> str:
             if f.kind == "flag":
                 if bool(value):
                     parts.append(f"{f.label}: yes")
-            elif f.kind == "span" or f.region_of:
+            elif f.kind == "span":
                 shown = [str(v) for v in (value if value is not None else []) if v is not None]
                 if len(shown):
                     parts.append(f"{f.name}: " + " | ".join(shown))

@@ -55,7 +55,7 @@ class AgreementOptions:
 
 def nominal_fields(schema: Schema) -> list[Field]:
     """The questions asked once per claim with a fixed set of answers: choice fields and flags."""
-    return [f for f in schema.fields if (f.kind == "choice" and not f.region_of) or f.kind == "flag"]
+    return [f for f in schema.fields if f.kind in ("choice", "flag")]
 
 
 def span_fields(schema: Schema) -> list[str]:

@@ -12,7 +12,6 @@ flag field                     bool
 choice field                   the value id, or missing
 choice field with evidence     ``<name>_spans``: the evidence words (e.g. hedge words)
 span field                     ``<name>``: the marked texts; ``<name>_spans``: their offsets
-per-region field               one value per region of its span field, in the same order
 ============================  ==================================================================
 
 Beside the table, a pull keeps the articles as far as the tasks show them (``pulled_articles``, written
@@ -80,9 +79,7 @@ def _row(record: AnnotationRecord, schema: Schema) -> dict[str, Any]:
         "updated_at": record.updated_at or None,
     }
     for f in schema.fields:
-        if f.region_of:
-            row[f.name] = [r.choices.get(f.name) for r in record.regions.get(f.region_of, ())]
-        elif f.kind == "span":
+        if f.kind == "span":
             regions = record.regions.get(f.name, ())
             row[f.name] = [r.text for r in regions]
             row[f"{f.name}_spans"] = [[r.span.start, r.span.end] for r in regions]
@@ -103,7 +100,7 @@ def to_dataframe(result: PullResult, schema: Schema) -> pd.DataFrame:
     for f in schema.fields:
         if f.kind == "flag":
             df[f.name] = df[f.name].astype(bool)
-        elif f.kind == "choice" and not f.region_of:
+        elif f.kind == "choice":
             df[f.name] = df[f.name].astype("string")
     for col in ("sentence", "paragraph", "task_id", "annotation_id"):
         df[col] = df[col].astype("int64")
@@ -136,8 +133,6 @@ def features(schema: Schema) -> Features:
         elif f.kind == "span":
             out[f.name] = List(Value("string"))
             out[f"{f.name}_spans"] = spans
-        elif f.region_of:
-            out[f.name] = List(ClassLabel(names=list(f.value_names)))
         else:
             out[f.name] = ClassLabel(names=list(f.value_names))
             if f.evidence:
@@ -153,11 +148,7 @@ def _encoded(df: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     """
     out = df.copy()
     for f in schema.of_kind("choice"):
-        index = f.label2id
-        if f.region_of:
-            out[f.name] = [[index.get(v, -1) for v in values] for values in df[f.name]]
-        else:
-            out[f.name] = df[f.name].map(index).fillna(-1).astype("int64")
+        out[f.name] = df[f.name].map(f.label2id).fillna(-1).astype("int64")
     return out
 
 
@@ -352,17 +343,13 @@ def _distribution(df: pd.DataFrame, f: Field) -> list[str]:
     if f.kind == "flag":
         counts: Counter[Any] = Counter(bool(v) for v in df[f.name])
         names: list[tuple[str, Any]] = [("true", True), ("false", False)]
-    elif f.region_of:
-        counts = Counter(v for vs in df[f.name] for v in vs)
-        names = [(v.value, v.value) for v in f.values] + [("(no answer)", None)]
     else:
         counts = Counter(None if pd.isna(v) else v for v in df[f.name])
         names = [(v.value, v.value) for v in f.values] + [("(no answer)", None)]
     total = sum(counts.values()) or 1
-    unit = "regions" if f.region_of else "rows"
     lines = [f"| {f.name} | count | share |", "|---|---:|---:|"]
     lines += [f"| {shown} | {counts.get(key, 0)} | {counts.get(key, 0) / total:.1%} |" for shown, key in names]
-    return [f"**{f.label}** (`{f.name}`, per {unit[:-1]})", "", *lines, ""]
+    return [f"**{f.label}** (`{f.name}`, per row)", "", *lines, ""]
 
 
 def dataset_card(df: pd.DataFrame, dsd: DatasetDict, schema: Schema, info: dict[str, Any], *, seed: int) -> str:
@@ -387,7 +374,7 @@ def dataset_card(df: pd.DataFrame, dsd: DatasetDict, schema: Schema, info: dict[
         "|---|---|---|---|",
     ]
     for f in schema.fields:
-        kind = f"choice per `{f.region_of}` region" if f.region_of else f.kind
+        kind = f.kind
         values = ", ".join(f"`{v}`" for v in f.value_names) or "-"
         lines.append(f"| `{f.name}` | {kind} | {values} | {f.help} |")
     lines += [

@@ -40,7 +40,6 @@ class Field:
     help: str = ""
     values: tuple[Value, ...] = ()
     requires: tuple[tuple[str, str], ...] = ()  # (field, value) conditions under which it applies
-    region_of: str | None = None  # a choice asked once per region of this span field
     evidence: str | None = None  # label of an optional evidence span for a choice (the hedge cue)
     positive_value: str | None = None  # YAML `positive`: the value a binary model predicts as its positive class
 
@@ -106,10 +105,6 @@ class Schema:
             binary = f.kind == "choice" and len(f.values) == 2
             if f.positive_value is not None and (not binary or f.positive_value not in f.value_names):
                 raise SchemaError(f"field {f.name!r}: `positive` must name one value of a two-valued choice")
-            if f.region_of is not None:
-                target = by_name.get(f.region_of)
-                if target is None or target.kind != "span":
-                    raise SchemaError(f"field {f.name!r}: region_of must name a span field")
 
     def __getitem__(self, name: str) -> Field:
         for f in self.fields:
@@ -166,6 +161,13 @@ def _field_from_dict(raw: dict[str, Any]) -> Field:
         raise SchemaError(f"choice field {raw['name']!r} needs at least two values")
     if kind != "choice" and values:
         raise SchemaError(f"field {raw['name']!r} of kind {kind!r} cannot list values")
+    if "region_of" in raw:
+        # Schema v1 asked some choices once per span region; Label Studio shows those only while a region
+        # is selected, so an annotator could not see them on the page. Every choice is claim-level now.
+        raise SchemaError(
+            f"field {raw['name']!r}: `region_of` is no longer supported; make it a claim-level choice "
+            "(with `requires` on the field its span depends on), as data/schema.yaml does for source_type"
+        )
     return Field(
         name=str(raw["name"]),
         kind=kind,
@@ -173,7 +175,6 @@ def _field_from_dict(raw: dict[str, Any]) -> Field:
         help=str(raw.get("help", "")).strip(),
         values=values,
         requires=tuple((str(k), str(v)) for k, v in (raw.get("requires") or {}).items()),
-        region_of=raw.get("region_of"),
         evidence=raw.get("evidence"),
         positive_value=str(raw["positive"]) if raw.get("positive") is not None else None,
     )
@@ -185,8 +186,6 @@ def _field_to_dict(f: Field) -> dict[str, Any]:
         out["values"] = [{"value": v.value, "label": v.label, "help": v.help} for v in f.values]
     if f.requires:
         out["requires"] = dict(f.requires)
-    if f.region_of:
-        out["region_of"] = f.region_of
     if f.evidence:
         out["evidence"] = f.evidence
     if f.positive_value:

@@ -78,9 +78,10 @@ def label_config(schema: Schema) -> str:
 
     Choice fields become single-choice ``Choices`` whose ``Choice`` shows the value's label and
     stores its id (``alias``), with the value's help as a tooltip; flags become one checkbox that
-    stores the field name; span fields become ``HyperTextLabels`` on the paragraph; a ``region_of``
-    field becomes per-region ``Choices`` shown when a region of its span field is selected; an
-    ``evidence`` label adds a ``HyperTextLabels`` control for the words that justify the choice.
+    stores the field name; span fields become ``HyperTextLabels`` on the paragraph; an ``evidence``
+    label adds a ``HyperTextLabels`` control for the words that justify the choice. Every choice is
+    claim-level and always on the page: Label Studio hides a per-region choice until its region is
+    selected, so an annotator would not see, say, the pre-filled source type.
     """
     taken = set(schema.names)
     for f in schema.fields:
@@ -98,9 +99,6 @@ def label_config(schema: Schema) -> str:
     colors = cycle(_COLORS)
     for f in schema.fields:
         box = ET.SubElement(fields, "View", className="ck-field")
-        if f.region_of:
-            box.set("visibleWhen", "region-selected")
-            box.set("whenTagName", f.region_of)
         if f.kind != "flag":  # a flag's checkbox shows its label already
             ET.SubElement(box, "Header", value=f.label + _requires_text(f, schema), size="5", style=_FIELD_STYLE)
         if f.help:
@@ -117,8 +115,6 @@ def label_config(schema: Schema) -> str:
             continue
         choices.set("choice", "single-radio")
         choices.set("showInline", "true")
-        if f.region_of:
-            choices.set("perRegion", "true")
         for v in f.values:
             ET.SubElement(choices, "Choice", value=v.label, alias=v.value, hint=v.help or v.label)
         if f.evidence:

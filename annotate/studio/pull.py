@@ -113,7 +113,6 @@ def records_from_export(
 ) -> PullResult:
     """Turn Label Studio's JSON export into ``AnnotationRecord``s (pure: no server needed)."""
     controls = span_controls(schema)
-    per_region = {f.name: f for f in schema.fields if f.region_of}
     records: list[AnnotationRecord] = []
     unannotated: list[ClaimInfo] = []
     skipped: list[tuple[ClaimInfo, str]] = []
@@ -137,10 +136,9 @@ def records_from_export(
             unannotated.append(info)
             continue
         for a in done:
-            values: dict[str, str | bool | None] = {f.name: None for f in schema.of_kind("choice") if not f.region_of}
+            values: dict[str, str | bool | None] = {f.name: None for f in schema.of_kind("choice")}
             values.update({f.name: False for f in schema.of_kind("flag")})
             spans: dict[str, dict[str, tuple[Span, str]]] = defaultdict(dict)  # field → region id → span
-            region_choices: dict[str, dict[str, str]] = defaultdict(dict)  # region id → {field: value}
             for item in a.get("result") or []:
                 if (
                     not isinstance(item, Mapping)
@@ -163,16 +161,16 @@ def records_from_export(
                     if "text" in value and value["text"] != text:
                         mismatches += 1
                     spans[name][str(item.get("id"))] = (span.shift(base), text)
-                elif name in per_region and value.get("choices"):
-                    region_choices[str(item.get("id"))][name] = str(value["choices"][0])
-                elif name in schema and value.get("choices"):
+                elif name in schema and value.get("choices") and values.get(name) in (None, False):
+                    # The first answer counts: a project made with schema v1 holds one source type per
+                    # source region, read back as the claim's source type.
                     f = schema[name]
                     values[name] = True if f.kind == "flag" else str(value["choices"][0])
             regions: dict[str, tuple[Region, ...]] = {}
             for control, f in controls.items():
                 found = sorted(spans.get(control, {}).items(), key=lambda kv: kv[1][0])
                 key = f.name  # evidence spans are filed under their choice field
-                regions[key] = tuple(Region(s, t, dict(region_choices.get(rid, {}))) for rid, (s, t) in found)
+                regions[key] = tuple(Region(s, t) for _, (s, t) in found)
             records.append(
                 AnnotationRecord(
                     claim=info,

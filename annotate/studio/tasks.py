@@ -7,7 +7,6 @@ any region back to article offsets and to rebuild the claim's context for traini
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -74,14 +73,12 @@ def label_results(
 ) -> Results:
     """Label Studio ``result`` items for a claim's labels (a prediction, or an imported annotation).
 
-    Spans outside the task's paragraph cannot be shown there and are dropped (and counted); per-region
-    choices (``region_of``) are attached to every region of their span field.
+    Spans outside the task's paragraph cannot be shown there and are dropped (and counted).
     """
     view = view_of(data)
     base = int(data["paragraph_start"])
     items: list[dict[str, Any]] = []
     dropped = 0
-    region_ids: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
 
     def scored(item: dict[str, Any], label: Label) -> dict[str, Any]:
         if with_scores:
@@ -97,12 +94,11 @@ def label_results(
                 continue
             value = view.region_value(local)
             region_id = f"{control}-{i}"
-            region_ids[control].append((region_id, value))
             value = {**value, "hypertextlabels": [control]}
             items.append(scored({"id": region_id, "from_name": control, "to_name": PARAGRAPH,
                                  "type": "hypertextlabels", "value": value}, label))  # fmt: skip
 
-    for f in schema.fields:  # span fields first: per-region choices need their regions
+    for f in schema.fields:
         if f.kind == "span" and (label := labels.get(f.name)) is not None:
             add_regions(f.name, label)
     for f in schema.fields:
@@ -119,11 +115,6 @@ def label_results(
         if label.value is None:
             continue
         f.check_value(label.value)
-        if f.region_of:
-            for region_id, value in region_ids.get(f.region_of, []):
-                items.append(scored({"id": region_id, "from_name": f.name, "to_name": PARAGRAPH, "type": "choices",
-                                     "value": {**value, "choices": [label.value]}}, label))  # fmt: skip
-            continue
         items.append(scored({"from_name": f.name, "to_name": PARAGRAPH, "type": "choices",
                              "value": {"choices": [label.value]}}, label))  # fmt: skip
     return Results(tuple(items), dropped, prediction_score(labels, schema))
@@ -215,11 +206,10 @@ class ResultChecker:
 
 @dataclass(frozen=True)
 class Region:
-    """One marked span, in article offsets, with its per-region choices (e.g. the source type)."""
+    """One marked span, in article offsets."""
 
     span: Span
     text: str
-    choices: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,10 @@ from claimkit.models.nli.model import (
 from claimkit.models.nli.precision import prepare_model, resolve_precision
 from claimkit.models.nli.roles import attach_mentions
 
+DESCRIBED_SPANS = frozenset({"source"})
+"""Span fields other labels are decided on: the rules type and resolve the source mention they found, so
+``ModelWithRules`` keeps the rules' source wherever they found one (the type must describe that mention)."""
+
 if TYPE_CHECKING:
     from claimkit.annotate.nlp import ParsedArticle
 
@@ -311,19 +315,17 @@ class ModelWithRules:
 
     def _model_wins(self, name: str, by_rules: Claim) -> bool:
         """Whether the model's label for ``name`` replaces the rules'. Its choices always do. Its span does,
-        except over a rules' span that per-region choices were decided on (``source`` → ``source_type``):
-        the type must describe the mention it sits on, so there the model's span only fills a gap."""
-        if name in self.decided or name not in self.schema:
+        except over a rules' span that other labels were decided on (``DESCRIBED_SPANS``: the source type
+        and the resolved entity describe the rules' source mention), so there the model's span only fills a gap."""
+        if name in self.decided or name not in self.schema or name not in DESCRIBED_SPANS:
             return True
-        typed = any(f.region_of == name for f in self.schema.fields)
         found = by_rules.labels.get(name)
-        return not (typed and found is not None and found.value is not None)
+        return found is None or found.value is None
 
     def _consistent(self, labels: dict[str, Label]) -> dict[str, Label]:
-        """Span fields whose ``requires`` the model's values rule out become "no span" (value ``None``,
-        scored with the model's confidence); choices asked per region of such a span are dropped."""
+        """Fields whose ``requires`` the model's values rule out are dropped, except spans, which become
+        "no span" (value ``None``, scored with the model's confidence): asserted claims have no source type."""
         out: dict[str, Label] = {}
-        ruled_out: set[str] = set()
         for name, label in labels.items():
             if name not in self.schema or name in self.decided:
                 out[name] = label
@@ -334,10 +336,8 @@ class ModelWithRules:
                 for dep, value in field.requires
                 if dep in self.model.fields and dep in labels and labels[dep].value != value
             ]
-            if blocking:
-                ruled_out.add(name)
-                if field.kind == "span":
-                    out[name] = Label(None, blocking[0].score)
-                continue
-            out[name] = label
-        return {k: v for k, v in out.items() if k not in self.schema or self.schema[k].region_of not in ruled_out}
+            if not blocking:
+                out[name] = label
+            elif field.kind == "span":
+                out[name] = Label(None, blocking[0].score)
+        return out

@@ -139,7 +139,7 @@ def test_report_lists_annotators_speed_and_most_disagreeing_claims(tmp_path):
     assert report["annotators_per_claim"] == {"2": 2, "3": 1}
     stats = {a["annotator"]: a for a in report["annotators"]}
     assert stats["a@t"]["annotations"] == 3 and stats["a@t"]["lead_time_median_s"] == 3.0
-    assert set(report["fields"]) == {"not_a_claim", "attribution", "hedged", "status"}
+    assert set(report["fields"]) == {"not_a_claim", "attribution", "source_type", "hedged", "status"}
     worst = report["most_disagreement"]
     assert [c["claim_id"] for c in worst] == ["art-c000", "art-c002"]
     assert worst[0]["answers"]["c@t"] == {"attribution": "attributed", "status": "undisputed"}

@@ -22,10 +22,7 @@ def _claim(article: str, n: int) -> ClaimInfo:
 
 
 def _record(claim: ClaimInfo, annotator: str, attribution: str | None, n_sources: int = 1) -> AnnotationRecord:
-    sources = tuple(
-        Region(Span(10 * i, 10 * i + 3), f"src{i}", {"source_type": "person"} if i == 0 else {})
-        for i in range(n_sources)
-    )
+    sources = tuple(Region(Span(10 * i, 10 * i + 3), f"src{i}") for i in range(n_sources))
     return AnnotationRecord(
         claim=claim,
         annotation_id=hash((claim.claim_id, annotator)) % 10_000,
@@ -33,7 +30,13 @@ def _record(claim: ClaimInfo, annotator: str, attribution: str | None, n_sources
         lead_time=4.2,
         created_at="2026-03-01T10:00:00.123456Z",
         updated_at="2026-03-01T10:01:00Z",
-        values={"not_a_claim": attribution is None, "attribution": attribution, "hedged": "yes", "status": None},
+        values={
+            "not_a_claim": attribution is None,
+            "attribution": attribution,
+            "source_type": "person" if attribution == "attributed" else None,
+            "hedged": "yes",
+            "status": None,
+        },
         regions={"source": sources, "cue": (Region(Span(5, 9), "says"),), "hedged": (Region(Span(1, 4), "may"),)},
     )
 
@@ -59,7 +62,7 @@ def test_annotations_dataframe_has_one_row_per_claim_and_annotator():
     assert len(df) == 40 and not df.duplicated(["claim_id", "annotator"]).any()
     row = df[(df.claim_id == "art03-c1") & (df.annotator == "ann1@x.org")].iloc[0]
     assert row.attribution == "attributed" and row.source == ["src0", "src1"]
-    assert row.source_spans == [[0, 3], [10, 13]] and row.source_type == ["person", None]
+    assert row.source_spans == [[0, 3], [10, 13]] and row.source_type == "person"
     assert row.cue_spans == [[5, 9]] and row.hedged == "yes" and row.hedged_spans == [[1, 4]]
     assert row.claim_spans == [[10, 18]] and pd.isna(row.status)
     assert isinstance(df.created_at.dtype, pd.DatetimeTZDtype) and str(df.created_at.dt.tz) == "UTC"
@@ -70,9 +73,8 @@ def test_annotations_features_agree_with_schema_and_config():
     feats = features(SCHEMA)
     controls = {c.name: c for c in check_config(label_config(SCHEMA)).controls}
     for f in SCHEMA.fields:
-        if f.kind == "choice" and not f.region_of:
+        if f.kind == "choice":
             assert feats[f.name].names == list(f.value_names) == controls[f.name].labels
-    assert feats["source_type"].feature.names == list(SCHEMA["source_type"].value_names)
 
 
 def test_annotations_dataset_splits_by_article_and_is_seeded():

@@ -10,7 +10,7 @@ def test_schema_bundled_loads_with_required_fields():
         assert name in schema
     assert schema["attribution"].value_names == ("asserted", "attributed")
     assert schema["source"].kind == "span"
-    assert schema["source_type"].region_of == "source"
+    assert schema["source_type"].kind == "choice" and schema["source_type"].requires == (("attribution", "attributed"),)
     assert set(schema["status"].value_names) == {
         "undisputed",
         "disputed",
@@ -41,3 +41,10 @@ def test_schema_rejects_duplicate_fields():
 def test_schema_missing_file_names_path(tmp_path):
     with pytest.raises(SchemaError, match="not found"):
         load_schema(tmp_path / "nope.yaml")
+
+
+def test_schema_rejects_a_per_region_choice_with_what_to_do():
+    raw = default_schema().to_dict()
+    raw["fields"][-1]["region_of"] = "source"
+    with pytest.raises(SchemaError, match="region_of` is no longer supported; make it a claim-level choice"):
+        Schema.from_dict(raw)

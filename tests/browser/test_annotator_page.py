@@ -171,7 +171,9 @@ def test_annotator_page_shows_the_claim_and_round_trips_a_change(browser, studio
     texts = {c.id: item.article.text for item in items for c in item.claims}
     claim = next((c for c in claims if c.labels["status"].value != "not_addressed"), claims[0])
     task_id = tasks[claim.id][0][0]
-    predicted = {name: claim.labels[name].value for name in ("attribution", "hedged", "status")}
+    # The source type is on the page with the other choices, selected without clicking the source region.
+    predicted = {name: claim.labels[name].value for name in ("attribution", "source_type", "hedged", "status")}
+    assert predicted["source_type"] is not None, f"the sample claim {claim.text!r} should have a typed source"
     changed_to = next(v.value for v in SCHEMA["hedged"].values if v.value != predicted["hedged"])
     base = f"{studio_conn.url}/projects/{report.project_id}/data"
 
@@ -204,8 +206,6 @@ def test_annotator_page_shows_the_claim_and_round_trips_a_change(browser, studio
         # Every choice field fits a 1024x768 screen: no scrolling to reach Hedged or Status.
         assert page["size"] == [WIDTH, HEIGHT]
         for field in SCHEMA.of_kind("choice"):
-            if field.region_of:
-                continue  # shown only when a region is selected
             for v in field.values:
                 where = page["radios"][v.label]["box"]
                 assert where["inside"], f"{field.name}: {v.label!r} lies outside the {WIDTH}x{HEIGHT} window: {where}"
@@ -233,4 +233,5 @@ def test_annotator_page_shows_the_claim_and_round_trips_a_change(browser, studio
     assert record.values["hedged"] == changed_to  # the change made in the page
     assert record.values["attribution"] == predicted["attribution"]  # the pre-annotation, kept
     assert record.values["status"] == predicted["status"]
+    assert record.values["source_type"] == predicted["source_type"]
     assert record.annotator == studio_state.username and record.claim.task_id == task_id

@@ -56,8 +56,9 @@ def test_studio_config_has_a_control_per_field_with_schema_values():
             assert control.tag == "HyperTextLabels" and control.labels == [f.name]
         if f.evidence:
             assert controls[evidence_control(f)].tag == "HyperTextLabels"
-    per_region = controls["source_type"]
-    assert per_region.attr.get("perRegion") == "true"
+    # Every choice is on the page: none waits for a region to be selected (Label Studio's perRegion).
+    root = ET.fromstring(label_config(SCHEMA))
+    assert not [e for e in root.iter() if e.get("perRegion") or e.get("visibleWhen") == "region-selected"]
 
 
 def test_studio_config_follows_the_schema_not_literals():
@@ -174,7 +175,7 @@ def test_studio_predictions_validate_and_drop_spans_outside_the_paragraph():
     by_name = {(r["from_name"], r.get("id")): r for r in results.items}
     source = by_name[("source", "source-0")]
     assert source["value"]["text"] == "NSO" and source["value"]["globalOffsets"] == {"start": 0, "end": 3}
-    assert by_name[("source_type", "source-0")]["value"]["choices"] == ["organization"]
+    assert by_name[("source_type", None)]["value"] == {"choices": ["organization"]}  # claim-level: on the page
     assert ("not_a_claim", None) not in by_name  # an unticked flag sends nothing
     assert 0 <= results.score <= 1
 
@@ -258,10 +259,16 @@ def test_studio_records_from_export_map_regions_to_article_offsets():
     text = item.article.text
     (source,) = record.regions["source"]
     assert text[source.span.start : source.span.end] == "NSO" == source.text
-    assert source.choices == {"source_type": "organization"}
     (cue,) = record.regions["cue"]
     assert text[cue.span.start : cue.span.end] == "says"
-    assert record.values == {"not_a_claim": True, "attribution": "attributed", "hedged": None, "status": None}
+    # A project made with schema v1 answered source_type per source region: read back as the claim's.
+    assert record.values == {
+        "not_a_claim": True,
+        "attribution": "attributed",
+        "source_type": "organization",
+        "hedged": None,
+        "status": None,
+    }
     assert record.annotator == "ann@x.org" and record.lead_time == 3.5
     assert [c.claim_id for c in pulled.unannotated] == [item.claims[1].id]
     assert [(c.claim_id, who) for c, who in pulled.skipped] == [(item.claims[0].id, "b@x.org")]

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from claimkit.annotate.annotations import to_dataframe
@@ -43,17 +44,13 @@ def _user(studio: Studio, email: str) -> int:
     return int(studio.client.users.create(email=email, username=email.split("@")[0]).id)
 
 
-def _region(data: dict, control: str, words: str, region_id: str, **per_region: str) -> list[dict]:
+def _region(data: dict, control: str, words: str, region_id: str) -> list[dict]:
     """The result items the editor saves when an annotator marks ``words`` in the paragraph."""
     view = view_of(data)
     start = view.text.index(words)
     value = view.region_value(Span(start, start + len(words)))
-    items = [{"id": region_id, "from_name": control, "to_name": "paragraph", "type": "hypertextlabels",
-              "value": {**value, "hypertextlabels": [control]}, "origin": "manual"}]  # fmt: skip
-    for name, choice in per_region.items():
-        items.append({"id": region_id, "from_name": name, "to_name": "paragraph", "type": "choices",
-                      "value": {**value, "choices": [choice]}, "origin": "manual"})  # fmt: skip
-    return items
+    return [{"id": region_id, "from_name": control, "to_name": "paragraph", "type": "hypertextlabels",
+             "value": {**value, "hypertextlabels": [control]}, "origin": "manual"}]  # fmt: skip
 
 
 def _choice(name: str, value: str) -> dict:
@@ -101,9 +98,10 @@ def test_studio_round_trip_seed_article(studio_conn, nlp, seed_path):
     d_reg, d_mex = task_data(item, regulator), task_data(item, mexico)
     answers = {
         (regulator.id, ann1): [
-            *_region(d_reg, "source", "the regulator", "r1", source_type="government"),
+            *_region(d_reg, "source", "the regulator", "r1"),
             *_region(d_reg, "cue", "says", "r2"),
             _choice("attribution", "attributed"),
+            _choice("source_type", "government"),
             _choice("hedged", "no"),
             _choice("status", "not_addressed"),
         ],  # fmt: skip
@@ -127,14 +125,14 @@ def test_studio_round_trip_seed_article(studio_conn, nlp, seed_path):
     text = item.article.text
     row = df[(df.claim_id == regulator.id) & (df.annotator == "ann1@claimkit.test")].iloc[0]
     assert row.attribution == "attributed" and row.hedged == "no" and row.status == "not_addressed"
-    assert row.source == ["the regulator"] and row.source_type == ["government"] and row.cue == ["says"]
+    assert row.source == ["the regulator"] and row.source_type == "government" and row.cue == ["says"]
     (s, e) = row.source_spans[0]
     assert text[s:e] == "the regulator"
     assert text[row.cue_spans[0][0] : row.cue_spans[0][1]] == "says"
     assert row.claim_spans == [[sp.start, sp.end] for sp in regulator.spans] and row.article_id == item.article.id
     assert row.lead_time == 7.5 and not row.not_a_claim and row.created_at.year >= 2024
     other = df[(df.claim_id == regulator.id) & (df.annotator == "ann2@claimkit.test")].iloc[0]
-    assert other.attribution == "asserted" and other.source == [] and other.source_type == []
+    assert other.attribution == "asserted" and other.source == [] and pd.isna(other.source_type)
     row = df[df.claim_id == mexico.id].iloc[0]
     assert row.hedged == "yes" and text[row.hedged_spans[0][0] : row.hedged_spans[0][1]] == "reportedly"
     assert row.status == "undisputed" and row.source == []
