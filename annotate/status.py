@@ -12,7 +12,16 @@ they address:
   stands for the nearest earlier claim the article attributes to someone (same or previous
   paragraph), or for the content of the noun it names ("allegations that A, which he denied");
 - negation turns a dispute into ``undisputed`` ("nor have they denied", "did not dispute that") and
-  cancels a confirmation or contradiction (nothing is known then).
+  cancels a confirmation or contradiction (nothing is known then);
+- the author's voice in fact checks, each with a clear link to the claim it rules on: the first
+  sentence after a quote and its dash line ('"..." / - Bernie Sanders. / The senator is relying on an
+  outdated statistic.'), an elliptic "It didn't." right after a claim, "X was wrong in his claim about
+  B" (the claim holding B's words), a rating ("gave Carson two Pinocchios": Carson's claim; a quoted
+  label, 'concluded his comments were "Mostly False."'), "there is no evidence that A", and an emphatic
+  "these companies do pay taxes" against a claim that they "pay zero taxes";
+- an event noun standing for the claim that reported the event ("Her death was confirmed by the
+  Eagle Forum": "died on Monday"), and a confirmation that retells the sentence just before it about
+  the same named subject.
 
 When several verdicts reach one claim, its own frame wins (a claim someone denies stays disputed
 even when a third party "has not disputed that account"), then the stronger verdict:
@@ -24,12 +33,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
+import yaml
+
 from claimkit.annotate.frames import Frame, Lexicon, relative_that, subject_of, subtree
+from claimkit.annotate.schema import data_dir
 from claimkit.annotate.types import Span
 
 if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
     from claimkit.annotate.nlp import ParsedParagraph
@@ -48,6 +62,50 @@ _FACT_MARKERS = frozenset({"actually"})
 # A fragment ("Its donations") is never what a verdict addresses.
 _MIN_TARGET_TOKENS = 3
 _VERBAL_DEPS = frozenset({"ROOT", "acl", "relcl", "ccomp", "advcl", "conj"})
+_AUXILIARIES = frozenset({"do", "have", "be", "will", "would", "can", "could", "should"})
+# An elliptic "It didn't." has at most four words; with punctuation and a parenthesis, seven tokens.
+_ELLIPSIS_TOKENS = 7
+_NEGATIVE_DETERMINERS = frozenset({"no", "zero", "none", "nothing"})
+_DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
+_DEFINITE = frozenset({"the", "this", "that", "his", "her", "its", "their"})
+_ABOUT = frozenset({"about", "on", "regarding", "over"})
+# "was wrong in his claim about X": the phrase must name at least this many content words of the claim.
+_MIN_ABOUT_WORDS = 2
+_ABOUT_SHARE = 0.6
+# How far back (paragraphs) a rating's receiver ("gave Carson two Pinocchios") is looked up among sources.
+_RATING_REACH = 4
+
+
+@dataclass(frozen=True)
+class StatusCues:
+    """The ``status`` mapping of ``data/cues.yaml``: read here, because the frame lexicon
+    (``annotate.frames.Lexicon``) holds only flat word lists and its loader would reject new keys."""
+
+    event_nouns: dict[str, frozenset[str]]
+    verdict_words: frozenset[str]
+    truth_words: frozenset[str]
+    evidence_nouns: frozenset[str]
+    rating_nouns: frozenset[str]
+    receiving_verbs: frozenset[str]
+
+
+@cache
+def status_cues() -> StatusCues:
+    raw = yaml.safe_load((data_dir() / "cues.yaml").read_text(encoding="utf-8")).get("status") or {}
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in raw.get(key) or ())
+
+    return StatusCues(
+        event_nouns={
+            str(k).lower(): frozenset(str(v).lower() for v in vs) for k, vs in (raw.get("event_nouns") or {}).items()
+        },
+        verdict_words=words("verdict_words"),
+        truth_words=words("truth_words"),
+        evidence_nouns=words("evidence_nouns"),
+        rating_nouns=words("rating_nouns"),
+        receiving_verbs=words("receiving_verbs"),
+    )
 
 
 @dataclass(frozen=True)
@@ -162,9 +220,10 @@ def _cue_words(verb: Token) -> set[int]:
 class StatusFinder:
     """Links verdicts to claims for one article (``find`` is the entry point)."""
 
-    def __init__(self, sites: Sequence[ClaimSite], lex: Lexicon) -> None:
+    def __init__(self, sites: Sequence[ClaimSite], lex: Lexicon, cues: StatusCues | None = None) -> None:
         self.sites = sites
         self.lex = lex
+        self.cues = cues or status_cues()
         self.verdicts: list[Verdict | None] = [None] * len(sites)
         self._words: dict[int, frozenset[str]] = {}  # content words per claim, built once (``_restated``)
 
@@ -176,12 +235,13 @@ class StatusFinder:
                 self._give(k, verdict)
                 for j in self._restated(k):
                     self._give(j, replace(verdict, own=False, score=verdict.score - 0.1))
-        seen: set[int] = set()
+        paragraphs: dict[int, ParsedParagraph] = {}
         for site in self.sites:
-            if site.para is None or site.para.index in seen:
+            if site.para is None or site.para.index in paragraphs:
                 continue
-            seen.add(site.para.index)
+            paragraphs[site.para.index] = site.para
             self._scan(site.para)
+        self._fact_check_layout(paragraphs)
         return self.verdicts
 
     def _restated(self, k: int) -> list[int]:
@@ -193,11 +253,37 @@ class StatusFinder:
         if len(words) < 2:
             return []
         need = len(words) if len(words) <= 3 else 0.8 * len(words)
-        return [
+        same = [
             j
             for j in range(k)
             if len(words & (earlier := self._content_words(j))) >= need and len(earlier) <= 1.5 * len(words) + 1
         ]
+        return sorted(set(same) | set(self._restated_just_before(k)))
+
+    def _restated_just_before(self, k: int) -> list[int]:
+        """The claim of the sentence right before claim ``k`` when ``k`` retells it about the same named
+        subject: "Trump also is set to huddle privately with key Republican lawmakers. His campaign
+        confirmed that Trump would be meeting with top Republican officials." The named subject and one
+        more content word must recur; adjacency is the link the looser wording needs."""
+        site = self.sites[k]
+        para = site.para
+        if para is None or not site.tokens:
+            return []
+        subject = _named_subject(para, site.tokens)
+        if subject is None:
+            return []
+        sentence = para.sentence_of_token[min(site.tokens)]
+        words = self._content_words(k) - {para.lemmas[subject]}
+        out = []
+        for j, other in enumerate(self.sites):
+            if j == k or other.para is not para or len(other.tokens) < _MIN_TARGET_TOKENS:
+                continue
+            if para.sentence_of_token[min(other.tokens)] != sentence - 1 or other.frame == site.frame:
+                continue
+            theirs = _named_subject(para, other.tokens)
+            if theirs is not None and para.lower[theirs] == para.lower[subject] and words & self._content_words(j):
+                out.append(j)
+        return out
 
     def _content_words(self, k: int) -> frozenset[str]:
         if k not in self._words:
@@ -255,6 +341,19 @@ class StatusFinder:
                 self._contrary(para, doc[i])
             elif lower[i] in _FACT_MARKERS and doc[i].dep_ == "advmod" and i not in para.quoted:
                 self._in_fact(para, doc[i])
+            elif lower[i] in self.cues.rating_nouns and i not in para.quoted:
+                self._rating(para, doc[i])
+            elif lemma in self.cues.evidence_nouns and i not in para.quoted:
+                self._no_evidence(para, doc[i])
+        for i in range(len(doc)):
+            if lower[i] in ("do", "does", "did") and _emphatic_do(para, doc[i]):
+                self._emphatic(para, doc[i])
+        for sentence in para.sentences:
+            if len(sentence) <= _ELLIPSIS_TOKENS and _elliptic_negation(para, sentence):
+                # "It didn't." / "She hadn't." right after what someone said: the author says it is not so
+                words = {t.i for t in sentence if not t.is_punct}
+                for k in self._just_before(para, sentence.start):
+                    self._give(k, Verdict(CONTRADICTED, 0.55, _char_spans(para, words)))
 
     def _verb_verdict(self, para: ParsedParagraph, verb: Token, kind: str) -> None:
         """A verdict verb whose object points back, or that has no object ("His campaign confirmed.")."""
@@ -266,7 +365,12 @@ class StatusFinder:
         if value is None:
             return
         found = pointer if pointer is not None else self._anaphor(verb)
-        if isinstance(found, bool):  # False: its object is something else, no verdict on a claim
+        if isinstance(found, bool):  # False: its object is something else, no verdict on a claim ...
+            event = self._event_noun(verb)  # ... unless it names the event a claim reported
+            if event is not None:
+                evidence = _cue_words(verb) | _who(verb) | {event.i}
+                for k in self._event_claims(para, event):
+                    self._give(k, Verdict(value, 0.6, _char_spans(para, evidence)))
             return
         anchor = found
         evidence = _cue_words(verb) | _who(verb)
@@ -311,6 +415,62 @@ class StatusFinder:
             return obj
         return False
 
+    def _just_before(self, para: ParsedParagraph, before: int) -> list[int]:
+        """The attributed claim that ends the sentence right before token ``before`` (the last sentence
+        of the previous paragraph when ``before`` opens its paragraph): what an elliptic "It didn't."
+        answers. None when that sentence holds no attributed claim ("I waited to see if Obama would
+        appoint him. He did not." answers no one's claim)."""
+        sentence = para.sentence_of_token[before]
+        nearest = max(
+            ((s.start, k) for k, s in self._earlier(para, before) if len(s.tokens) >= _MIN_TARGET_TOKENS),
+            default=None,
+        )
+        if nearest is None:
+            return []
+        site = self.sites[nearest[1]]
+        other = site.para
+        if other is None or site.kind is None:
+            return []
+        if other is para:
+            adjacent = (
+                other.sentence_of_token[min(site.tokens)] >= sentence - 1
+                or other.sentence_of_token[max(site.tokens)] == sentence - 1
+            )
+        else:
+            adjacent = (
+                sentence == 0
+                and other.index == para.index - 1
+                and other.sentence_of_token[max(site.tokens)] == len(other.sentences) - 1
+            )
+        return [nearest[1]] if adjacent else []
+
+    def _event_noun(self, verb: Token) -> Token | None:
+        """The definite event noun a verdict verb takes as object or passive subject ("Her death was
+        confirmed", "confirmed the resignation"), else None."""
+        if sum(1 for c in verb.children if c.dep_ in ("dative", "iobj", "dobj")) > 1:
+            return None  # "denied his party the victory": refused it, no verdict on a claim
+        for child in verb.children:
+            if child.dep_ not in ("dobj", "nsubjpass") or child.lemma_.lower() not in self.cues.event_nouns:
+                continue
+            if any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in child.children):
+                return child
+        return None
+
+    def _event_claims(self, para: ParsedParagraph, noun: Token) -> list[int]:
+        """The nearest earlier claim (same or previous paragraph) whose verb is the one ``noun``
+        nominalises: "died on Monday" for "Her death"."""
+        verbs = self.cues.event_nouns[noun.lemma_.lower()]
+        earlier = sorted(
+            ((s.start, k) for k, s in self._earlier(para, noun.i) if para.index - s.para.index <= 1),  # type: ignore[union-attr]
+            reverse=True,
+        )
+        for _, k in earlier:
+            site = self.sites[k]
+            doc, lemmas = site.para.doc, site.para.lemmas  # type: ignore[union-attr]
+            if any(doc[i].pos_ == "VERB" and lemmas[i] in verbs for i in site.tokens):
+                return [k]
+        return []
+
     def _falsity(self, para: ParsedParagraph, word: Token) -> None:
         """ "that's untrue", "is simply not true", "an idea that was completely untrue", "got that
         wrong": the author's voice contradicts; a quoted or attributed speaker disputes."""
@@ -318,6 +478,8 @@ class StatusFinder:
         head = word.head if word.dep_ in ("acomp", "attr", "amod", "oprd", "advmod") else word
         if word.lower_ == "true" and not _negated(head) and not any(c.dep_ == "neg" for c in word.children):
             return
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in head.children):
+            return  # "why he would do so if it wasn't true": a condition, no verdict
         if word.dep_ == "amod":  # "the debunked accounts", "a false claim"
             noun = word.head
             if noun.lemma_.lower() not in lex.anaphoric_objects and noun.lemma_.lower() not in lex.reporting_nouns:
@@ -340,14 +502,168 @@ class StatusFinder:
             return
         if head.dep_ == "relcl" and pointer.lower_ in ("that", "which"):
             pointer = head.head
-        if not (pointer.lower_ in _POINTERS or pointer.lemma_.lower() in lex.anaphoric_objects):
-            return
-        quoted = word.i in para.quoted
+        # a rating quoted from a fact-checker ('concluded his comments were "Mostly False."') is the
+        # checker's verdict, not a speaker's denial
+        quoted = word.i in para.quoted and not _quoted_label(para, word)
         value = DISPUTED if quoted else CONTRADICTED
         evidence = {word.i} | {c.i for c in head.children if c.dep_ == "neg"}
-        targets = self._noun_content(para, pointer) or self._previous(para, head.left_edge.i, corroborating=False)
+        # "his claim about B" says which claim: the one holding B's words, or none (never the nearest)
+        described = self._described_claim(word, pointer)
+        if described is not None:
+            targets = self._about(para, described)
+            evidence.add(described.i)
+        elif pointer.lower_ in _POINTERS or pointer.lemma_.lower() in lex.anaphoric_objects:
+            targets = self._noun_content(para, pointer) or self._previous(
+                para, head.left_edge.i, corroborating=False, giver=None if quoted else _giver(para, word)
+            )
+        else:
+            return
         for k in targets:
             self._give(k, Verdict(value, 0.6, _char_spans(para, evidence)))
+
+    def _emphatic(self, para: ParsedParagraph, aux: Token) -> None:
+        """The author's emphatic "do" against a negative claim about the same action: "these
+        companies do pay all sorts of other taxes" contradicts '"[They] pay zero taxes." - Sanders.'
+        The link is lexical: the nearest earlier attributed claim (up to two paragraphs back, the
+        quote of a fact-check layout) where the same verb is negated or its object is "zero"/"no"."""
+        verb = aux.head
+        if aux.i in {i for frame in para.frames[para.sentence_of_token[aux.i]] for i in frame.content}:
+            return
+        lemma = para.lemmas[verb.i]
+        earlier = sorted(
+            ((s.start, k) for k, s in self._earlier(para, aux.sent.start) if para.index - s.para.index <= 2),  # type: ignore[union-attr]
+            reverse=True,
+        )
+        for _, k in earlier:
+            site = self.sites[k]
+            if site.kind is not None and _negative_use(site, lemma):
+                self._give(k, Verdict(CONTRADICTED, 0.55, _char_spans(para, {aux.i, verb.i})))
+                return
+
+    def _no_evidence(self, para: ParsedParagraph, noun: Token) -> None:
+        """The author saying nothing supports a claim: "There is no evidence that A" contradicts A;
+        "there being no evidence to support his insinuations" the claim the anaphor points back to.
+        Only in the article's own voice: a source saying so about itself is a denial, left to the
+        verb rules."""
+        if not any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+            return
+        if any(noun.i in frame.content for frame in para.frames[para.sentence_of_token[noun.i]]):
+            return
+        targets = self._noun_content(para, noun) or self._following(para, noun)
+        if not targets:
+            backed = [
+                o
+                for c in noun.children
+                if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in self.lex.corroborate_verbs
+                for o in c.children
+                if o.dep_ == "dobj"
+            ]
+            if backed and (backed[0].lower_ in _POINTERS or backed[0].lemma_.lower() in self.lex.anaphoric_objects):
+                targets = self._noun_content(para, backed[0]) or self._previous(
+                    para, noun.sent.start, corroborating=False
+                )
+        words = {noun.i} | {c.i for c in noun.children if c.dep_ == "det"}
+        for k in targets:
+            if noun.i not in self.sites[k].tokens:  # "He offered no proof that A" unsplit: no verdict on itself
+                self._give(k, Verdict(CONTRADICTED, 0.55, _char_spans(para, words)))
+
+    def _described_claim(self, word: Token, pointer: Token) -> Token | None:
+        """A reporting noun that names what the claim was about: "Trump was wrong in his claim about
+        Ford canceling its plant" (or "his claim about ... was false"), else None."""
+        nouns = self.lex.reporting_nouns | self.lex.anaphoric_objects
+        candidates = [pointer] + [
+            g for c in (*word.children, *word.head.children) if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"
+        ]
+        for noun in candidates:
+            if noun.lemma_.lower() in nouns and any(c.dep_ == "prep" and c.lower_ in _ABOUT for c in noun.children):
+                return noun
+        return None
+
+    def _about(self, para: ParsedParagraph, noun: Token) -> list[int]:
+        """The earlier claim (anywhere before) that holds most content words of the noun's "about"
+        phrase: "his claim about Ford canceling its plant in Mexico" names "Ford Motor [...] is going to
+        cancel their deal to go to Mexico" by Ford, cancel and Mexico."""
+        lemmas, doc = para.lemmas, para.doc
+        words = {
+            lemmas[t.i]
+            for c in noun.children
+            if c.dep_ == "prep" and c.lower_ in _ABOUT
+            for t in c.subtree
+            if doc[t.i].is_alpha and not doc[t.i].is_stop
+        }
+        if len(words) < _MIN_ABOUT_WORDS:
+            return []
+        need = max(_MIN_ABOUT_WORDS, _ABOUT_SHARE * len(words))
+        scored = [
+            (shared, s.start, k)
+            for k, s in self._earlier(para, noun.sent.start)
+            if (shared := len(words & self._content_words(k))) >= need
+        ]
+        return [max(scored)[2]] if scored else []
+
+    def _rating(self, para: ParsedParagraph, rating: Token) -> None:
+        """A fact-checker's rating: "The Fact Checker gave Carson two Pinocchios", "she earns Three
+        Pinocchios" contradicts the receiver's claim: the nearest earlier one whose source has the
+        receiver's head word (a pronoun: the nearest attributed claim). "We do not award Pinocchios": none."""
+        verb = rating.head
+        if rating.dep_ not in ("dobj", "attr") or _negated(verb):
+            return
+        receiver = next((c for c in verb.children if c.dep_ in ("dative", "iobj")), None) or next(
+            (c for c in rating.children if c.dep_ in ("nmod", "compound") and c.pos_ == "PROPN"), None
+        )  # "gave Carson two Pinocchios" (the tagger may take "Carson" for a modifier of the rating)
+        if receiver is None and verb.lemma_.lower() in self.cues.receiving_verbs:
+            receiver = subject_of(verb)
+        if receiver is None:
+            return
+        evidence = {verb.i, rating.i} | {c.i for c in rating.children if c.dep_ == "nummod"}
+        if receiver.pos_ == "PRON":
+            targets = self._previous(para, verb.left_edge.i, corroborating=False)
+        else:
+            nearest = [
+                k
+                for _, k in sorted(
+                    (
+                        (s.start, k)
+                        for k, s in self._earlier(para, rating.sent.start)
+                        if para.index - s.para.index <= _RATING_REACH  # type: ignore[union-attr]
+                        and self._source_head(k) == receiver.lower_
+                    ),
+                    reverse=True,
+                )
+            ][:1]
+            targets = self._same_frame(nearest[0]) if nearest else []
+        for k in targets:
+            self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, evidence)))
+
+    def _fact_check_layout(self, paragraphs: dict[int, ParsedParagraph]) -> None:
+        """The fact-check layout: a quotation, a dash line naming its speaker ("- Bernie Sanders."),
+        then the author's ruling ("The senator is relying on an outdated statistic."). A verdict word in
+        the author's first sentence after the dash line contradicts the attributed claims of the quote."""
+        for index, dash in paragraphs.items():
+            quote, ruling = paragraphs.get(index - 1), paragraphs.get(index + 1)
+            if quote is None or ruling is None or not _dash_line(dash) or not ruling.sentences:
+                continue
+            word = self._author_verdict(ruling, ruling.sentences[0])
+            if word is None:
+                continue
+            for k, site in enumerate(self.sites):
+                if site.para is quote and site.kind is not None and len(site.tokens) >= _MIN_TARGET_TOKENS:
+                    self._give(k, Verdict(CONTRADICTED, 0.55, _char_spans(ruling, {word.i})))
+
+    def _author_verdict(self, para: ParsedParagraph, sentence: SpacySpan) -> Token | None:
+        """A fact-check verdict word in the author's own voice in ``sentence`` ("exaggerates",
+        "outdated", "is not true"), outside quotes and outside what a source is reported to say."""
+        reported = {i for frame in para.frames[para.sentence_of_token[sentence.start]] for i in frame.content}
+        cues = self.cues
+        for tok in sentence:
+            if tok.i in para.quoted or tok.i in reported:
+                continue
+            if para.lemmas[tok.i] in cues.verdict_words or para.lower[tok.i] in cues.verdict_words:
+                if not _negated(tok) and not _negated(tok.head):
+                    return tok
+            elif para.lower[tok.i] in cues.truth_words and tok.dep_ in ("acomp", "attr") and _negated(tok.head):
+                return tok
+        return None
 
     def _in_fact(self, para: ParsedParagraph, marker: Token) -> None:
         """The article correcting a claim in its own voice: "but in fact Clinton used only one
@@ -393,6 +709,9 @@ class StatusFinder:
             return []
         doc = para.doc
         end = max(noun.i, max((t.i for c in noun.children if c.dep_ == "prep" for t in c.subtree), default=noun.i))
+        if end + 1 < len(doc) and doc[end + 1].dep_ in ("prep", "agent") and doc[end + 1].head.i == noun.head.i:
+            # "disputing accusations by Exxon Mobil that A": the parser hung "by" on the verb, not the noun
+            end = max(t.i for t in doc[end + 1].subtree)
         if end + 1 >= len(doc) or doc[end + 1].lower_ != "that" or doc[end + 1].dep_ != "mark":
             return []
         if relative_that(doc[end + 1].head):  # "a claim that his office disputes": not its content
@@ -445,10 +764,7 @@ class StatusFinder:
         site = self.sites[k]
         if site.frame is None or site.para is None or not site.frame.source:
             return None
-        source = set(site.frame.source)
-        doc = site.para.doc
-        roots = [i for i in source if doc[i].head.i not in source or doc[i].head.i == i]
-        return doc[roots[0]].lower_ if roots else None
+        return _head_word(site.para, site.frame.source)
 
     def _same_sentence(self, para: ParsedParagraph, before: int) -> list[int]:
         """The nearest claim of the same sentence that starts before token ``before``."""
@@ -470,9 +786,11 @@ class StatusFinder:
         corroborating: bool,
         same_sentence_first: bool = False,
         near: bool = False,
+        giver: str | None = None,
     ) -> list[int]:
         """The nearest earlier claim attributed to a source (same paragraph, else the previous one);
-        for a confirmation, the nearest earlier claim in the paragraph when none is attributed."""
+        for a confirmation, the nearest earlier claim in the paragraph when none is attributed. A claim
+        of ``giver`` (the head word of who gives the verdict) is never what their verdict addresses."""
         sentence = para.sentence_of_token[before]
         earlier = [
             (s.start, k)
@@ -488,12 +806,111 @@ class StatusFinder:
                 if sentence - self.sites[k].para.sentence_of_token[min(self.sites[k].tokens)] <= 1  # type: ignore[union-attr]
             ]
         for _, k in earlier:
-            if self.sites[k].kind is not None:
+            if self.sites[k].kind is not None and (giver is None or self._source_head(k) != giver):
                 return self._same_frame(k)
         if corroborating or same_sentence_first:
             same = [k for _, k in earlier if self.sites[k].para is para]
             return same[:1]
         return []
+
+
+def _head_word(para: ParsedParagraph, tokens: Sequence[int]) -> str | None:
+    """The lower-cased head word of a mention (the token whose head lies outside it)."""
+    source, doc = set(tokens), para.doc
+    roots = [i for i in sorted(source) if doc[i].head.i not in source or doc[i].head.i == i]
+    return doc[roots[0]].lower_ if roots else None
+
+
+def _giver(para: ParsedParagraph, word: Token) -> str | None:
+    """The head word of the source whose reported words hold ``word`` ("PolitiFact [...] concluded his
+    comments were false"), else None (the article's own voice)."""
+    for frame in para.frames[para.sentence_of_token[word.i]]:
+        if word.i in frame.content and frame.source:
+            return _head_word(para, frame.source)
+    return None
+
+
+def _quoted_label(para: ParsedParagraph, word: Token) -> bool:
+    """Whether ``word`` sits in a quoted label of at most three capitalised words and no verb
+    ('"Mostly False."', '"Pants on Fire"'): a fact-checker's rating, not a speaker's sentence
+    ('"simply not true"', '"It's just not true."')."""
+    quoted, doc = para.quoted, para.doc
+    start, end = word.i, word.i
+    while start - 1 >= 0 and start - 1 in quoted:
+        start -= 1
+    while end + 1 < len(doc) and end + 1 in quoted:
+        end += 1
+    words = [t for t in doc[start : end + 1] if t.is_alpha]
+    return (
+        0 < len(words) <= 3
+        and words[0].is_title
+        and all(t.is_title or t.is_stop for t in words)
+        and not any(t.pos_ in ("VERB", "AUX") for t in words)
+    )
+
+
+def _named_subject(para: ParsedParagraph, tokens: frozenset[int]) -> int | None:
+    """The proper-noun subject of a claim's main clause ("Trump" in "Trump also is set to ..."), else None."""
+    doc = para.doc
+    for i in sorted(tokens):
+        tok = doc[i]
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and tok.head.i in tokens:
+            return i
+    return None
+
+
+def _emphatic_do(para: ParsedParagraph, tok: Token) -> bool:
+    """An emphatic "do" in a statement in the author's voice: "these companies do pay taxes" (not
+    "do they pay?", "they do not pay", nor a quotation)."""
+    if tok.dep_ != "aux" or tok.i in para.quoted:
+        return False
+    verb = tok.head
+    subject = subject_of(verb)
+    return (
+        verb.tag_ == "VB"
+        and subject is not None
+        and subject.i < tok.i
+        and not _negated(verb)
+        and not verb.sent.text.rstrip().endswith("?")
+    )
+
+
+def _negative_use(site: ClaimSite, lemma: str) -> bool:
+    """Whether the claim uses the verb ``lemma`` negatively: "pay zero taxes", "never paid", "did not pay"."""
+    if site.para is None:
+        return False
+    doc, lemmas = site.para.doc, site.para.lemmas
+    for i in site.tokens:
+        if lemmas[i] != lemma or doc[i].pos_ not in ("VERB", "AUX"):
+            continue
+        if _negated(doc[i]):
+            return True
+        objects = [c for c in doc[i].children if c.dep_ in ("dobj", "attr")]
+        if any(g.lower_ in _NEGATIVE_DETERMINERS for o in objects for g in (o, *o.children)):
+            return True
+    return False
+
+
+def _elliptic_negation(para: ParsedParagraph, sentence: SpacySpan) -> bool:
+    """A bare negated auxiliary in the author's voice: "It didn't.", "She hadn't.", "He wasn't."."""
+    words = [t for t in sentence if not (t.is_punct or t.is_space)]
+    if not 3 <= len(words) <= 4 or any(t.i in para.quoted for t in words):
+        return False
+    subject, aux = words[0], words[1]
+    return (
+        subject.pos_ == "PRON"
+        and subject.dep_ in ("nsubj", "nsubjpass")
+        and aux.lemma_.lower() in _AUXILIARIES
+        and aux.dep_ == "ROOT"
+        and all(t.dep_ in ("neg", "advmod") for t in words[2:])
+        and any(t.dep_ == "neg" for t in words[2:])
+    )
+
+
+def _dash_line(para: ParsedParagraph) -> bool:
+    """A paragraph that only names a speaker after a dash: "- Bernie Sanders."."""
+    words = [t for t in para.doc if not t.is_space]
+    return 2 <= len(words) <= 8 and words[0].text in _DASHES
 
 
 def _concessive(verb: Token) -> bool:

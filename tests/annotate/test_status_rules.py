@@ -1,0 +1,208 @@
+"""Dispute-status rules of annotate.status on short made-up articles: fact-check verdicts in the
+author's voice, ratings, nominalised events and restatements, each with a case that must stay
+not addressed (a wrong verdict is worse than none)."""
+
+import pytest
+
+from claimkit.annotate.sourcing import RulePredictor
+from claimkit.annotate.splitter import split_and_label
+from claimkit.annotate.status import status_cues
+from claimkit.annotate.types import Article, spans_text
+
+
+@pytest.fixture(scope="module")
+def rules(nlp):
+    return RulePredictor(nlp)
+
+
+def _status(nlp, rules, text: str, fragment: str) -> tuple[str, str]:
+    """The status of the claim holding ``fragment`` and the text of its evidence spans."""
+    (item,) = split_and_label([Article("t", text)], nlp, "clause", rules)
+    found = [c for c in item.claims if fragment in c.text]
+    assert found, [c.text for c in item.claims]
+    label = found[0].labels["status"]
+    return label.value, spans_text(text, label.spans) if label.spans else ""
+
+
+def test_status_cues_load_from_the_cue_file():
+    cues = status_cues()
+    assert "die" in cues.event_nouns["death"]
+    assert {"outdated", "exaggerate"} <= cues.verdict_words
+    assert "pinocchios" in cues.rating_nouns
+
+
+def test_a_that_clause_after_a_by_phrase_is_the_disputed_accusation(nlp, rules):
+    text = (
+        "The dean published a letter strongly disputing accusations by the oil company that reporters "
+        "from the school had produced misleading articles."
+    )
+    assert _status(nlp, rules, text, "had produced misleading articles")[0] == "disputed"
+
+
+def test_a_confirmed_event_noun_corroborates_the_claim_that_reported_the_event(nlp, rules):
+    text = "Mary Jones, who founded the league in 1975, died on Monday. She was 92.\n\nHer death was confirmed by the league."
+    value, evidence = _status(nlp, rules, text, "died on Monday")
+    assert value == "corroborated" and "confirmed" in evidence
+    assert _status(nlp, rules, text, "She was 92")[0] == "not_addressed"
+
+
+def test_an_event_noun_needs_the_claim_verb_it_nominalises(nlp, rules):
+    text = "Mary Jones sold the farm on Monday.\n\nHer death was confirmed by the league."
+    assert _status(nlp, rules, text, "sold the farm")[0] == "not_addressed"
+
+
+def test_a_confirmation_retelling_the_sentence_before_corroborates_it(nlp, rules):
+    text = (
+        "Smith also is set to huddle privately with key Republican lawmakers. His campaign confirmed "
+        "that Smith would be meeting with top Republican officials."
+    )
+    assert _status(nlp, rules, text, "huddle privately")[0] == "corroborated"
+
+
+def test_a_confirmation_about_someone_else_leaves_the_sentence_before_alone(nlp, rules):
+    text = (
+        "Smith also is set to huddle privately with key Republican lawmakers. His campaign confirmed "
+        "that Jones would be meeting with top Republican officials."
+    )
+    assert _status(nlp, rules, text, "huddle privately")[0] == "not_addressed"
+
+
+def test_the_fact_check_ruling_after_the_dash_line_contradicts_the_quote(nlp, rules):
+    text = (
+        '"Almost all new income and wealth is going to the top 1 percent."\n\n'
+        "- Bernie Sanders.\n\n"
+        "The senator is relying on an outdated statistic. The numbers changed over the summer."
+    )
+    value, evidence = _status(nlp, rules, text, "top 1 percent")
+    assert value == "contradicted" and evidence == "outdated"
+
+
+def test_a_fact_check_ruling_without_a_verdict_word_says_nothing(nlp, rules):
+    text = (
+        '"Almost all new income and wealth is going to the top 1 percent."\n\n'
+        "- Bernie Sanders.\n\n"
+        "The senator has made this point in every debate. He repeated it on Thursday."
+    )
+    assert _status(nlp, rules, text, "top 1 percent")[0] == "not_addressed"
+
+
+def test_an_elliptic_negation_after_a_quote_contradicts_it(nlp, rules):
+    text = '"Ford is going to cancel its plant in Mexico," Trump said last month.\n\nIt didn\'t.'
+    value, evidence = _status(nlp, rules, text, "cancel its plant")
+    assert value == "contradicted" and evidence == "It didn't"
+
+
+def test_a_negated_sentence_with_a_verb_is_no_elliptic_negation(nlp, rules):
+    text = '"Ford is going to cancel its plant in Mexico," Trump said last month.\n\nIt did not say when.'
+    assert _status(nlp, rules, text, "cancel its plant")[0] == "not_addressed"
+
+
+def test_wrong_in_his_claim_about_names_the_claim_by_its_words(nlp, rules):
+    text = (
+        '"Ford is going to cancel its plant in Mexico," Trump said in October.\n\n'
+        "Voters cheered at the rally.\n\n"
+        "The race went on.\n\n"
+        "Trump was wrong in his claim about Ford canceling its plant in Mexico."
+    )
+    value, evidence = _status(nlp, rules, text, "cancel its plant")
+    assert value == "contradicted" and "wrong" in evidence
+
+
+def test_a_claim_about_something_else_is_not_named(nlp, rules):
+    text = (
+        '"Ford is going to cancel its plant in Mexico," Trump said in October.\n\n'
+        "Voters cheered at the rally.\n\n"
+        "The race went on.\n\n"
+        "Trump was wrong in his claim about the size of the crowd in Iowa."
+    )
+    assert _status(nlp, rules, text, "cancel its plant")[0] == "not_addressed"
+
+
+def test_pinocchios_contradict_the_receivers_claim(nlp, rules):
+    text = (
+        '"I had no involvement with the company," Carson said.\n\n'
+        "The crowd booed.\n\n"
+        "The Fact Checker gave Carson two Pinocchios for dismissing his ties to the firm."
+    )
+    value, evidence = _status(nlp, rules, text, "no involvement")
+    assert value == "contradicted" and "Pinocchios" in evidence
+
+
+def test_pinocchios_not_awarded_say_nothing(nlp, rules):
+    text = (
+        '"I had no involvement with the company," Carson said.\n\n'
+        "As is our practice, we do not award Pinocchios when we review assertions in debates."
+    )
+    assert _status(nlp, rules, text, "no involvement")[0] == "not_addressed"
+
+
+def test_a_quoted_rating_is_the_checkers_verdict_on_the_earlier_claim(nlp, rules):
+    text = (
+        '"African-American youth is an example: 59 percent unemployment rate," Trump said.\n\n'
+        'PolitiFact said Trump exaggerates and concluded his comments were "Mostly False."'
+    )
+    assert _status(nlp, rules, text, "59 percent")[0] == "contradicted"
+    assert _status(nlp, rules, text, "Trump exaggerates")[0] == "not_addressed"
+
+
+def test_a_short_quoted_denial_is_still_the_speakers_dispute(nlp, rules):
+    text = (
+        "Rubio said that Cruz is in favor of legalizing illegal immigrants. Cruz spokeswoman Catherine "
+        'Frazier said that claim is "simply not true."'
+    )
+    assert _status(nlp, rules, text, "legalizing")[0] == "disputed"
+
+
+def test_an_emphatic_do_contradicts_the_negative_claim_about_the_same_act(nlp, rules):
+    text = (
+        '"Boeing and GE and other multinationals pay zero taxes."\n\n'
+        "- Sanders.\n\n"
+        "This is a complex issue. But these companies do pay all sorts of other taxes."
+    )
+    value, evidence = _status(nlp, rules, text, "zero taxes")
+    assert value == "contradicted" and evidence == "do pay"
+
+
+def test_an_emphatic_do_leaves_a_positive_claim_alone(nlp, rules):
+    text = '"Boeing and GE pay taxes in Ohio," the governor said.\n\nThe companies do pay taxes in Ohio.'
+    assert _status(nlp, rules, text, "GE pay taxes in Ohio")[0] == "not_addressed"
+
+
+def test_an_elliptic_negation_answers_only_the_sentence_right_before(nlp, rules):
+    text = (
+        "Eric Holder announced his resignation in September. I waited to see if Obama would appoint "
+        "Preet Bharara to the job. He did not."
+    )
+    assert _status(nlp, rules, text, "announced his resignation")[0] == "not_addressed"
+
+
+def test_a_falsity_word_in_a_condition_is_no_verdict(nlp, rules):
+    text = (
+        "An FBI official said that Guccifer had admitted to a federal crime on camera, and she asked why "
+        "he would do so if it wasn't true."
+    )
+    assert _status(nlp, rules, text, "admitted to a federal crime")[0] == "not_addressed"
+
+
+def test_denying_someone_a_victory_is_no_verdict_on_the_win(nlp, rules):
+    text = "The coalition won 137 of the 138 seats on the council. But the government denied his party the victory."
+    assert _status(nlp, rules, text, "won 137")[0] == "not_addressed"
+
+
+def test_no_evidence_that_a_contradicts_a_in_the_authors_voice(nlp, rules):
+    text = "There is no evidence that the plagiarism allegations originated with the rival campaign."
+    value, evidence = _status(nlp, rules, text, "originated with the rival campaign")
+    assert value == "contradicted" and evidence == "no evidence"
+
+
+def test_no_evidence_in_a_sources_words_is_left_to_the_verb_rules(nlp, rules):
+    text = "The campaign said there was no evidence that its staff had spread the allegations."
+    assert _status(nlp, rules, text, "spread the allegations")[0] == "not_addressed"
+
+
+def test_no_evidence_is_never_a_verdict_on_the_claim_that_says_it(nlp, rules):
+    text = "He offered no proof that Clinton had a role in Machado's citizenship."
+    (item,) = split_and_label([Article("t", text)], nlp, "clause", rules)
+    for claim in item.claims:
+        if "no proof" in claim.text:
+            assert claim.labels["status"].value == "not_addressed"
