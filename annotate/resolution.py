@@ -6,7 +6,15 @@ up to ``WINDOW`` paragraphs back): person pronouns and person nouns ("the senato
 candidate") to a person; "it", "the company", "the network" to an organization; "the department",
 "the court" to a mention whose name holds that noun ("State Department", "Supreme Court") when there
 is one; "the campaign" / "her campaign" to a "<Name> campaign" mention, else to the candidate.
-Within a sentence, subjects are preferred: news text continues with the last speaker.
+Within a sentence, subjects are preferred: news text continues with the last speaker (the subject
+is the name's head word: "Department" in "Department of Commerce"). A source outside quotation marks
+never resolves to a name inside them ("“... Bernie and Hillary,” he wrote"). An organization noun
+("the network") takes a nearby organization (NER's ORG, an acronym, a name after a capitalized
+"The") before a far name holding the noun, and never the article's own publisher; when a sentence
+offers several, the one the article names most often. Plural nouns ("the candidates") and nouns
+named by a capitalized adjective ("the Saudi government") are not resolved. The type follows the
+source's kind: "he" and "the senator" are persons, "his campaign" an organization, whatever NER
+says of the name they resolve to.
 
 Named mentions are the parse's proper-noun chains; whether one is a person or an organization comes
 from spaCy's NER, run only on that short mention (and the source itself), never on whole paragraphs,
@@ -23,16 +31,17 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from claimkit.annotate.frames import Lexicon
+from claimkit.annotate.frames import Lexicon, subtree
 from claimkit.annotate.types import Claim, Span, spans_text
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     from claimkit.annotate.nlp import ParsedParagraph
 
 WINDOW = 6
+NEAR = 2  # paragraphs back a generic organization noun looks for any organization
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 THING_PRONOUNS = frozenset({"it", "its"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
@@ -149,6 +158,7 @@ class EntityFinder:
     _labels: dict[tuple[int, int, int], str] = field(default_factory=dict)
     _prefetched: bool = False
     _names: dict[str, str] | None = None
+    _counts: dict[str, int] | None = None
 
     # -- NER on short mentions --------------------------------------------------------------------
     def label(self, para: ParsedParagraph, start: int, end: int) -> str:
@@ -190,7 +200,10 @@ class EntityFinder:
             campaign = self._search(para, head, lambda p, m: self._is_campaign(p, m), subjects_first=False)
             if campaign is not None and not owner:
                 return campaign
-            return self._search(para, head, lambda p, m: m.label == "PERSON")
+            gender = PRONOUN_GENDER.get(owner[0].lower_, "") if owner else ""
+            return self._search(  # "his campaign": the man the article last spoke of
+                para, head, lambda p, m: self._is_person(p, m) and (not gender or self.gender(p, m) in ("", gender))
+            )
         labels = ("ORG", "GPE", "NORP") if noun in self.lex.government_names or not noun else ("ORG",)
 
         def fits(p: ParsedParagraph, m: Mention) -> bool:
@@ -205,12 +218,24 @@ class EntityFinder:
                 return self._is_person(p, m)
             return m.label in (*labels, "") and not self._is_person(p, m)
 
-        if noun:  # a name holding the noun ("the court" → "the Supreme Court") is worth a longer look back
-            named = self._search(
-                para, head, lambda p, m: noun in _words(p, m) and fits(p, m), subjects_first=False, window=None
+        def named(window: int | None) -> Mention | None:
+            return self._search(
+                para, head, lambda p, m: noun in _words(p, m) and fits(p, m), subjects_first=False, window=window
             )
-            if named is not None:
-                return named
+
+        if noun:  # a name holding the noun ("the court" → "the Supreme Court") is worth a longer look back
+            if kind == "ORG" and not self._institution(noun):
+                return (  # "the network": a name holding it nearby, an organization nearer still, then further
+                    named(WINDOW)
+                    or self._organization(para, head, noun, NEAR)
+                    or named(None)
+                    or self._organization(para, head, noun, WINDOW)
+                )
+            found = named(None)
+            if found is not None:
+                return found
+        if kind == "ORG" and noun:
+            return self._organization(para, head, noun, WINDOW)
         if kind == "PERSON" and noun:
             titled = self._search(para, head, lambda p, m: self._is_person(p, m) and noun in _role_words(p, m))
             if titled is not None:  # "businessman Donald Trump", "Gov. Chris Christie" earlier
@@ -221,7 +246,56 @@ class EntityFinder:
             return self._search(
                 para, head, lambda p, m: self._is_person(p, m) and self.gender(p, m) in ("", gender or "?")
             )
-        return self._search(para, head, lambda p, m: m.label in labels and not self._is_campaign(p, m))
+        return self._search(  # "it": a thing, never a person NER mislabelled
+            para, head, lambda p, m: m.label in labels and not self._is_campaign(p, m) and not self._is_person(p, m)
+        )
+
+    def _organization(self, para: ParsedParagraph, head: Token, noun: str, window: int) -> Mention | None:
+        """The organization a generic noun ("the company", "the regulator") refers to, within
+        ``window`` paragraphs: an institution's noun ("the department", "the regulator") first looks
+        for a government body, then any organization. In a sentence the subject wins, else the
+        organization the article names most often (its topic), not a place NER mistook for one."""
+        if self._institution(noun):
+            found = self._search(para, head, self._is_government, window=window, salient=True)
+            if found is not None:
+                return found
+        return self._search(para, head, self._is_organization, window=window, salient=True)
+
+    def _institution(self, noun: str) -> bool:
+        """A government body's noun ("the court", "the department", "the regulator"): such bodies
+        carry the noun in their names ("Supreme Court"), so a name holding it, however far back,
+        beats a nearer organization; the other nouns ("the company", "the network") look near first."""
+        return noun in self.lex.government_names or noun in self.lex.source_types["government"]
+
+    def _is_organization(self, para: ParsedParagraph, m: Mention) -> bool:
+        """A mention that can be an organization: NER says ORG, or NER has no label but the name is
+        an acronym ("RT", "NSO") or carries a capitalized "The" mid-sentence ("editors of The
+        Advocate"); never a person, a campaign or the article's own publisher (an outlet calls
+        itself "we" or by name, not "the newspaper")."""
+        if self._is_person(para, m) or self._is_campaign(para, m) or self._is_publisher(_text(para, m)):
+            return False
+        if m.label == "ORG":
+            return True
+        if m.label:
+            return False
+        doc = para.doc
+        name = [doc[i].text for i in range(m.start, m.end)]
+        if len(name) == 1 and len(name[0]) > 1 and name[0].isalpha() and name[0].isupper():
+            return True
+        sent = para.sentences[para.sentence_of_token[m.start]]
+        return m.start - 1 > sent.start and doc[m.start - 1].text == "The"
+
+    def _is_government(self, para: ParsedParagraph, m: Mention) -> bool:
+        """A government body: a name holding an institution word ("Department of Commerce", "FBI"),
+        or a country or people ("Russia", "the Saudis")."""
+        if self._is_person(para, m) or self._is_campaign(para, m):
+            return False
+        if m.label in ("GPE", "NORP"):
+            return True
+        words = {para.doc[i].lower_ for i in range(m.start, m.end)}
+        return m.label in ("ORG", "") and bool(
+            words & (self.lex.government_names | self.lex.source_types["government"])
+        )
 
     def _antecedent(self, para: ParsedParagraph, noun: Token) -> Mention | None:
         """What a relative pronoun stands for: the noun its clause modifies ("Ted Cruz, who said"),
@@ -309,14 +383,19 @@ class EntityFinder:
             if lower in THING_PRONOUNS:
                 return "ORG", ""
             return None
-        if head.pos_ == "PROPN" or any(c.pos_ == "PROPN" for c in head.subtree):
+        if head.pos_ == "PROPN" or not any(c.dep_ in ("det", "poss") for c in head.children):
             return None
-        if not any(c.dep_ in ("det", "poss") for c in head.children):
-            return None
+        if head.tag_ == "NNS":
+            return None  # "the candidates", "the companies": a group, not one named entity
+        described = {i for c in head.children if _proper_adjective(c) for i in subtree(c)}
+        if any(t.pos_ == "PROPN" and t.i not in described for t in head.subtree):
+            return None  # "the Clinton campaign", "Trump's lawyer", "the senator from Texas": named
+        if lemma in self.lex.generic_person_nouns:
+            return "PERSON", lemma  # "the Florida senator", "the Democratic senator": still a person to find
+        if described:
+            return None  # "the Saudi government", "the Israeli company": named by the adjective
         if lemma == "campaign":
             return "campaign", ""
-        if lemma in self.lex.generic_person_nouns:
-            return "PERSON", lemma
         if lemma in self.lex.generic_org_nouns:
             return "ORG", lemma
         return None
@@ -329,24 +408,53 @@ class EntityFinder:
         return nxt is not None and nxt.lemma_.lower() == "campaign"
 
     def _search(
-        self, para: ParsedParagraph, head: Token, ok, *, subjects_first: bool = True, window: int | None = WINDOW
+        self,
+        para: ParsedParagraph,
+        head: Token,
+        ok,
+        *,
+        subjects_first: bool = True,
+        window: int | None = WINDOW,
+        salient: bool = False,
     ) -> Mention | None:
         """Nearest acceptable mention before ``head``: its own sentence, then earlier sentences and
         paragraphs (``window`` paragraphs back; None: the whole article); in each sentence a subject
-        first (the speaker being continued), else the last one."""
+        first (the speaker being continued), else the last one (``salient``: the one the article
+        names most often, the last on a tie). A source outside quotation marks never refers to a
+        name inside them: in "“... Bernie and Hillary,” he wrote" the writer is someone else."""
         stop = -1 if window is None else max(-1, para.index - window - 1)
+        outside = head.i not in para.quoted
         for p in range(para.index, stop, -1):
             here = self.paragraphs[p]
             limit = head.i if p == para.index else len(here.doc)
             for sent in reversed(here.sentences):
                 if sent.start >= limit:
                     continue
-                found = [m for m in self._mentions(here, sent.start, min(sent.end, limit)) if ok(here, m)]
+                found = [
+                    m
+                    for m in self._mentions(here, sent.start, min(sent.end, limit))
+                    if not (outside and m.start in here.quoted) and ok(here, m)
+                ]
                 if not found:
                     continue
-                subjects = [m for m in found if here.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
-                return (subjects or found)[0] if subjects_first and subjects else found[-1]
+                subjects = [m for m in found if _chain_head(here, m).dep_ in ("nsubj", "nsubjpass")]
+                if subjects_first and subjects:
+                    return subjects[0]
+                if salient:
+                    counts = self._name_counts()
+                    return max(reversed(found), key=lambda m: counts.get(here.doc[m.end - 1].lower_, 0))
+                return found[-1]
         return None
+
+    def _name_counts(self) -> dict[str, int]:
+        """How often the article names each entity (by the last word of its name)."""
+        if self._counts is None:
+            self._counts = {}
+            for para in self.paragraphs:
+                for _, b in self._chains(para, 0, len(para.doc)):
+                    name = para.doc[b - 1].lower_
+                    self._counts[name] = self._counts.get(name, 0) + 1
+        return self._counts
 
     def _mentions(self, para: ParsedParagraph, start: int, end: int) -> list[Mention]:
         """Named mentions in ``[start, end)`` with their NER labels."""
@@ -383,10 +491,18 @@ class EntityFinder:
         doc = para.doc
         head = min((doc[i] for i in source), key=lambda t: len(list(t.ancestors)))
         mention = self.resolve(para, head)
-        if mention is not None:
-            where = self.paragraphs[mention.para]
-            return self._type_of(where, list(range(mention.start, mention.end)), resolved=True), 0.6, mention
-        return self._type_of(para, source), 0.6, None
+        if mention is None:
+            return self._type_of(para, source), 0.6, None
+        where = self.paragraphs[mention.para]
+        kind = self._type_of(where, list(range(mention.start, mention.end)), resolved=True)
+        want = self._wanted(head)
+        if want is not None and want[0] == "PERSON":
+            kind = "person"  # "he", "the candidate": a person, whatever NER calls the name ("Trump": ORG)
+        elif want is not None and want[0] == "campaign":
+            kind = "organization"  # "his campaign" → Trump: the campaign, not the man
+        elif want is not None and want[0] == "ORG" and want[1] and kind == "person":
+            kind = "government" if self._institution(want[1]) else "organization"  # "the magazine" → "Family Circle"
+        return kind, 0.6, mention
 
     def _type_of(self, para: ParsedParagraph, tokens: Sequence[int], *, resolved: bool = False) -> str:
         doc, lex = para.doc, self.lex
@@ -404,6 +520,8 @@ class EntityFinder:
                 continue  # "The Post", "The Times": an outlet's name, not a document
             if word in types[kind] or lemma in types[kind]:
                 return kind
+        if head.pos_ == "NOUN" and lemma in lex.reporting_nouns:
+            return "document"  # "the claim", "the announcement", "the testimony": something said or written
         titles = {doc[i].lower_ for i in tokens if doc[i].head.i == head.i and doc[i].dep_ in ("compound", "appos")}
         if head.pos_ == "PROPN" and titles & lex.person_roles:
             return "person"  # "Council president Ana Ruiz", "State Department spokesman John Kirby"
@@ -412,7 +530,7 @@ class EntityFinder:
             while start - 1 in tokens and doc[start - 1].pos_ == "PROPN":
                 start -= 1
             label = self.label(para, start, end + 1)
-            if label == "PERSON":
+            if label == "PERSON" and not _after_article(doc, start):
                 return "person"
             if label in ("ORG", "GPE", "NORP", "FAC"):
                 gov = set(words) & (types["government"] | lex.government_names)
@@ -435,6 +553,38 @@ class EntityFinder:
     def _is_publisher(self, text: str) -> bool:
         names = PUBLISHER_NAMES.get(self.publisher, ())
         return any(re.search(rf"(^|\s){re.escape(n)}($|\s|')", text) for n in names)
+
+
+def _after_article(doc: Doc, start: int) -> bool:
+    """A name right after "the" ("The Miami Herald", "the Advocate"): people take no article, so NER's
+    PERSON is wrong there; an abbreviated title ("the Rev. Al Green") keeps the name a person's."""
+    first = doc[start]
+    return start > 0 and doc[start - 1].lower_ == "the" and not first.text.endswith(".")
+
+
+def _proper_adjective(token: Token) -> bool:
+    """A capitalized modifier inside the sentence ("Saudi", "Israeli", "Florida"): a nationality,
+    place or party that describes the noun."""
+    return (
+        token.dep_ in ("amod", "compound")
+        and token.text[:1].isupper()
+        and not token.is_sent_start
+        and token.lower_ not in _TITLES
+    )
+
+
+def _text(para: ParsedParagraph, m: Mention) -> str:
+    return para.doc[m.start : m.end].text.lower().replace("’", "'")
+
+
+def _chain_head(para: ParsedParagraph, m: Mention) -> Token:
+    """The syntactic head of a mention: the word whose head lies outside it ("Department" in
+    "Department of Commerce", where the last word "Commerce" is only the object of "of")."""
+    doc = para.doc
+    for i in range(m.start, m.end):
+        if not m.start <= doc[i].head.i < m.end or doc[i].head.i == i:
+            return doc[i]
+    return doc[m.end - 1]
 
 
 def _words(para: ParsedParagraph, m: Mention) -> set[str]:

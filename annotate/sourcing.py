@@ -34,7 +34,7 @@ from claimkit.annotate.types import Claim, Label, Span, SplitArticle, merge_span
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 RULES_VERSION = "claimkit-rules-1"
 
@@ -60,6 +60,8 @@ RULE_VALUES: dict[str, tuple[str, ...]] = {
     "source_type": ("person", "organization", "government", "document", "anonymous", "publication"),
 }
 _HEDGE_MODALS = frozenset({"may", "might", "could"})
+# Aspectual verbs: "continued to deny" performs the denial, only timing it.
+_ASPECTUAL = frozenset({"continue", "go", "keep", "begin", "start", "proceed"})
 
 
 @dataclass(frozen=True)
@@ -299,13 +301,9 @@ def _speech_act(para: ParsedParagraph, tokens: set[int], acts: SpeechActs) -> Fr
     doc = para.doc
     roots = [doc[i] for i in tokens if doc[i].head.i == i or doc[i].head.i not in tokens]
     roots = [t for t in roots if t.pos_ in ("VERB", "AUX")]
-    for verb in roots:
-        lemma = verb.lemma_.lower()
-        ok = lemma in acts.verbs or verb.lower_ in acts.verbs
-        if not ok and lemma in acts.phrases:
-            words = acts.phrases[lemma]
-            ok = any(w.lower_ in words or w.lemma_.lower() in words for c in verb.children for w in c.subtree)
-        if not ok or any(c.dep_ == "neg" for c in verb.children):  # "has not disputed this": a verdict
+    for root in roots:
+        verb = _act_verb(root, acts)
+        if verb is None:
             continue
         passive = any(c.dep_ == "auxpass" for c in verb.children)
         source: set[int] = set()
@@ -313,20 +311,45 @@ def _speech_act(para: ParsedParagraph, tokens: set[int], acts: SpeechActs) -> Fr
             for agent in (c for c in verb.children if c.dep_ == "agent"):
                 source = subtree(agent) - {agent.i}
         else:
-            subjects = [c for c in verb.children if c.dep_ in SUBJECTS and c.dep_ != "expl"]
-            if subjects and subjects[0].tag_ == "WDT" and verb.dep_ == "relcl":  # "X, which reported ..."
-                noun = verb.head
-                source = subtree(noun) - subtree(verb)
+            subjects = [c for c in root.children if c.dep_ in SUBJECTS and c.dep_ != "expl"]
+            if subjects and subjects[0].tag_ == "WDT" and root.dep_ == "relcl":  # "X, which reported ..."
+                # the noun may lie outside the claim when the splitter made the clause a claim of its
+                # own ("members of the Saudi government | which has denied ...")
+                noun = root.head
+                source = subtree(noun) - subtree(root)
                 source = {i for i in source if not doc[i].is_punct or doc[i].head.i != noun.i}
             elif subjects and subjects[0].pos_ != "VERB":
-                source = subtree(subjects[0])
-        source &= tokens
+                source = subtree(subjects[0]) & tokens
         if not source:
             continue
         cue = cue_tokens(verb)
         content = frozenset(tokens - source - set(cue))
         return Frame("stance", tuple(cue), tuple(sorted(source)), content)
     return None
+
+
+def _act_verb(root: Token, acts: SpeechActs) -> Token | None:
+    """The speech act a clause's verb performs: the verb itself ("denied the reports", "made it
+    clear"), or the to-infinitive of an aspectual verb ("continued to refute a story", "went on to
+    deny it"), which only times the act; other verbs change it ("will vote to confirm", "was
+    allowed to deny") or hand it to their object ("forced Stumpf to admit"). None for a negated
+    act ("has not disputed this": a verdict on another claim, read by the status rules)."""
+    verbs = [root]
+    if root.lemma_.lower() in _ASPECTUAL and not any(c.dep_ in ("dobj", "dative") for c in root.children):
+        verbs += [c for c in root.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and _to_infinitive(c)]
+    for verb in verbs:
+        lemma = verb.lemma_.lower()
+        ok = lemma in acts.verbs or verb.lower_ in acts.verbs
+        if not ok and lemma in acts.phrases:
+            words = acts.phrases[lemma]
+            ok = any(w.lower_ in words or w.lemma_.lower() in words for c in verb.children for w in c.subtree)
+        if ok and not any(c.dep_ == "neg" for v in (root, verb) for c in v.children):
+            return verb
+    return None
+
+
+def _to_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" and c.i < verb.i for c in verb.children)
 
 
 def _signature_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
