@@ -279,6 +279,29 @@ def _introduces_quote(verb: Token, sent: Span) -> bool:
     return nxt + 1 >= sent.end or (len(after) > 0 and after[0].text in ('"', "“", "''", "``", "'", "‘"))
 
 
+_LABEL_MAX_WORDS = 4
+
+
+def speaker_label(words: Sequence[Token]) -> Token | None:
+    """The colon of a transcript speaker label opening ``words`` ("PENCE:", "MR. TRUMP:", "CHRIS
+    WALLACE:"), else None. Transcripts name each speaker so, in capitals, and PolNeAR marks the name as
+    the source and the colon as the cue of what follows. A title-case "Graham: Trump's Rhetoric ..." is
+    left out: at the start of a line it is mostly a headline, the loader's title."""
+    names: list[Token] = []
+    for tok in words:
+        if tok.is_space or (not names and tok.text in _QUOTE_MARKS):  # '"PENCE: ...' quotes a transcript
+            continue
+        if tok.text == "." and names:  # "MR. TRUMP" (the tokenizer splits "MR.")
+            continue
+        if tok.text == ":":
+            letters = sum(ch.isalpha() for t in names for ch in t.text)
+            return tok if names and letters >= 2 else None
+        if len(names) == _LABEL_MAX_WORDS or not tok.text.isupper():
+            return None
+        names.append(tok)
+    return None
+
+
 def clause_root(token: Token) -> Token:
     """The nearest verb (or the sentence root) at or above ``token``."""
     while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:

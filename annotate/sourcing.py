@@ -25,7 +25,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from claimkit.annotate.frames import SUBJECTS, Frame, Lexicon, cue_tokens, lexicon, spans_tokens, subtree
+from claimkit.annotate.frames import (
+    SUBJECTS,
+    Frame,
+    Lexicon,
+    cue_tokens,
+    lexicon,
+    spans_tokens,
+    speaker_label,
+    subtree,
+)
 from claimkit.annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
 from claimkit.annotate.resolution import EntityFinder, mention_spans, ner_pipeline
 from claimkit.annotate.schema import Schema, default_schema
@@ -148,6 +157,9 @@ class RulePredictor:
                 best, best_share = frame, share
         if best is not None and best_share >= 0.5:
             return _Evidence(best, best.kind, hedges)
+        turn = _speaker_frame(para)  # before the quotation rule: '"PENCE: ...' quotes a transcript turn
+        if turn is not None and share_in(turn.content) >= 0.5:
+            return _Evidence(turn, turn.kind, hedges)
         quote_share = share_in(para.quoted)
         if quote_share >= 0.5:
             return _Evidence(_quote_frame(para, tokens), "quote", hedges)
@@ -385,19 +397,33 @@ def _quote_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
     return min(verbs, key=lambda f: abs(f.cue[0] - anchor))
 
 
+_LABEL_TOKENS = 8  # a speaker label is at most four words and its colon, with room for spaces
+
+
+def _speaker_frame(para: ParsedParagraph) -> Frame | None:
+    """A transcript turn ("PENCE: Well, the question ..."): the label is the source and its colon
+    the cue of everything after it in the paragraph."""
+    doc = para.doc
+    colon = speaker_label(list(doc[:_LABEL_TOKENS]))
+    if colon is None:
+        return None
+    first = next(i for i in range(colon.i) if not (doc[i].is_space or doc[i].is_punct))  # after a '"'
+    source = tuple(range(first, colon.i))
+    return Frame("verb", (colon.i,), source, frozenset(range(colon.i + 1, len(doc))))
+
+
 _SPEAKER_PRONOUNS = frozenset({"i", "we", "you", "me", "us"})
 
 
 def _quoted_speaker(para: ParsedParagraph, frame: Frame) -> bool:
-    """A frame inside a quotation whose source is the speaker or the listener ("“I think A,” Smith
-    said"): the quoted words are Smith's, so the quotation's own speaker is the source. PolNeAR
-    rarely marks these inner frames (dev: "I" 10 of 66 such sources, "you" 3 of 22)."""
-    return (
-        len(frame.source) == 1
-        and para.lower[frame.source[0]] in _SPEAKER_PRONOUNS
-        and bool(frame.cue)
-        and frame.cue[0] in para.quoted
-    )
+    """A frame inside a quotation or a transcript turn whose source is the speaker or the listener
+    ("“I think A,” Smith said", "PENCE: I think A"): the words are Smith's (Pence's), so the quotation's
+    own speaker is the source. PolNeAR rarely marks these inner frames (dev: "I" 10 of 66 such
+    sources, "you" 3 of 22)."""
+    if len(frame.source) != 1 or para.lower[frame.source[0]] not in _SPEAKER_PRONOUNS or not frame.cue:
+        return False
+    turn = _speaker_frame(para)
+    return frame.cue[0] in para.quoted or (turn is not None and frame.cue[0] in turn.content)
 
 
 def paragraphs_of(entities: EntityFinder, mention) -> ParsedParagraph:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from claimkit.annotate.frames import SUBJECTS, Frame, find_frames, subject_of, subtree
+from claimkit.annotate.frames import SUBJECTS, Frame, find_frames, speaker_label, subject_of, subtree
 from claimkit.annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
 from claimkit.annotate.predictor import ParsedBatchPredictor, ParsedPredictor, Predictor
 from claimkit.annotate.tokens import TokenTable
@@ -74,7 +74,8 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
     claims: list[Claim] = []
     for para in parsed.paragraphs:
         offset = para.span.start
-        for sent, frames in zip(para.sentences, para.frames, strict=True):
+        label: frozenset[int] = frozenset()  # a speaker label sentence ("PENCE:") waiting for its words
+        for n, (sent, frames) in enumerate(zip(para.sentences, para.frames, strict=True)):
             words = [t for t in sent if not t.is_space]
             if not words:
                 continue
@@ -84,8 +85,13 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
             if _signature(words) and claims and claims[-1].paragraph == para.index:
                 claims[-1] = _signed(claims[-1], para, frozenset(t.i for t in words), article.id)
                 continue
+            if n == 0 and n + 1 < len(para.sentences) and _label_only(words):
+                label = frozenset(t.i for t in words)  # "PENCE:" alone is no claim: it opens the next one
+                continue
             seen: set[tuple[Span, ...]] = set()
             for unit in sentence_units(sent, granularity, frames, para.quoted, para.table):
+                if label:
+                    unit, label = Unit(unit.tokens | label), frozenset()
                 spans = tuple(s.shift(offset) for s in unit_spans(para.table, unit.tokens))
                 if not spans or spans in seen:
                     continue
@@ -112,6 +118,13 @@ def _signature(words: list[Token]) -> bool:
         and not any(t.pos_ in ("VERB", "AUX") for t in words[1:])  # the tagger calls the dash itself a VERB
         and any(t.pos_ == "PROPN" for t in words)
     )
+
+
+def _label_only(words: list[Token]) -> bool:
+    """A sentence that is only a transcript speaker label ("PENCE:"): it joins the claim after it, as
+    ``_merge_verbless_head`` joins a label the parser left inside the sentence."""
+    colon = speaker_label(words)
+    return colon is not None and colon.i == words[-1].i
 
 
 def _signed(claim: Claim, para: ParsedParagraph, tokens: frozenset[int], article_id: str) -> Claim:

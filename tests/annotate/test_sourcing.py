@@ -2,7 +2,7 @@
 
 import pytest
 
-from claimkit.annotate.frames import quoted_tokens
+from claimkit.annotate.frames import quoted_tokens, speaker_label
 from claimkit.annotate.schema import default_schema
 from claimkit.annotate.sourcing import RulePredictor
 from claimkit.annotate.splitter import split_and_label
@@ -421,3 +421,33 @@ def test_status_something_he_denied_sums_up_the_clause_before_it(nlp, rules):
     )
     claim = _claim(labelled(nlp, rules, text), "wanted a role")
     assert claim.labels["status"].value == "disputed"
+
+
+@pytest.mark.parametrize("opening", ["", '"'])
+def test_source_transcript_turn_is_its_speakers(nlp, rules, opening):
+    """'PENCE: ...' (also quoted whole, as Breitbart prints transcripts): the label is the source, the
+    colon the cue, of every claim of the turn; the label alone is no claim, it opens the first one."""
+    text = f"Pence spoke on Fox.\n\n{opening}MR. PENCE: Well, the question is why she was there. I think you said it was late.\n"
+    claims = labelled(nlp, rules, text)
+    assert [c.text for c in claims][1].startswith(f"{opening}MR. PENCE: ")
+    assert not any(c.text.strip('"') == "MR. PENCE" for c in claims)
+    for claim in claims[1:]:
+        assert claim.labels["attribution"].value == "attributed", claim.text
+        assert claim.labels["source"].value == "MR. PENCE" and claim.labels["cue"].value == ":"
+    assert claims[0].labels["attribution"].value == "asserted"
+
+
+@pytest.mark.parametrize(
+    "line, label",
+    [
+        ("GRAHAM: Trump is wrong.", "GRAHAM"),
+        ("MR. TRUMP: No, it is not.", "MR. TRUMP"),
+        ("Graham: Trump is wrong.", None),  # title case: mostly a headline
+        ("I: no.", None),
+        ("NEWS FROM THE CITY TODAY: it rained.", None),  # five words: not a name
+    ],
+)
+def test_source_speaker_label_is_a_short_capitalised_name(nlp, line, label):
+    doc = nlp(line)
+    colon = speaker_label(list(doc))
+    assert (None if colon is None else doc[: colon.i].text) == label
