@@ -109,12 +109,22 @@ def matches(token: Token, words: frozenset[str]) -> bool:
 
 
 def subject_of(verb: Token) -> Token | None:
-    """The verb's subject, or for a subject-less conjunct/complement, the subject it shares."""
+    """The verb's subject, or for a subject-less conjunct/complement, the subject it shares. A gerund
+    after a preposition ("was criticized for saying", "apologized for saying") shares the subject of
+    the verb the preposition hangs on, or its object when it has one ("blasted him for saying")."""
     seen = 0
     while verb is not None and seen < 6:
         for child in verb.children:
             if child.dep_ in SUBJECTS:
                 return child
+        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" and verb.head.head.i != verb.i:
+            governor = verb.head.head
+            objects = [c for c in governor.children if c.dep_ == "dobj" and c.i < verb.i]
+            if objects:
+                return objects[0]
+            verb = governor
+            seen += 1
+            continue
         if verb.dep_ in ("conj", "xcomp", "advcl", "acl") and verb.head.i != verb.i:
             verb = verb.head
             seen += 1

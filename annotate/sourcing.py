@@ -379,9 +379,10 @@ def _signature_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
 
 
 def _quote_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
-    """The frame that most likely introduces a quotation: one in the claim's own sentence, else the
-    nearest verb frame in the paragraph (“...,” he said. / He said: “...”)."""
-    signed = _signature_frame(para, words)
+    """The frame that most likely introduces a quotation: a signature ending the claim or, for a
+    quotation of several sentences, ending the paragraph (“A. B.” ― Carla Sanchez), else one in the
+    claim's own sentence, else the nearest verb frame in the paragraph (“...,” he said. / He said: “...”)."""
+    signed = _signature_frame(para, words) or _signature_frame(para, set(range(min(words), len(para.doc))))
     if signed is not None:
         return signed
     same = [

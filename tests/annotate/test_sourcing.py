@@ -451,3 +451,24 @@ def test_source_speaker_label_is_a_short_capitalised_name(nlp, line, label):
     doc = nlp(line)
     colon = speaker_label(list(doc))
     assert (None if colon is None else doc[: colon.i].text) == label
+
+
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        ("Oz was criticized for saying green coffee extract was a magic cure.", "Oz"),
+        ("Trump apologized for saying the judge was biased.", "Trump"),
+        ("The senator blasted Smith for saying the tax was fair.", "Smith"),
+    ],
+)
+def test_source_of_a_gerund_after_a_preposition(nlp, rules, text, source):
+    """'criticized for saying A': the sayer is the governing verb's subject, or its object when it has one."""
+    claim = _claim(labelled(nlp, rules, text), text.split("saying ")[1][:12].capitalize())
+    assert claim.labels["attribution"].value == "attributed" and claim.labels["source"].value == source
+
+
+def test_source_signature_ending_a_quoted_paragraph_covers_each_sentence(nlp, rules):
+    text = "“Trump must stop portraying Latinos as dangerous. Most of us are hard-working.” ― Carla Sanchez\n"
+    claims = labelled(nlp, rules, text)
+    assert len(claims) == 2
+    assert [c.labels["source"].value for c in claims] == ["Carla Sanchez", "Carla Sanchez"]
