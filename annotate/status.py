@@ -68,6 +68,13 @@ _ELLIPSIS_TOKENS = 7
 _NEGATIVE_DETERMINERS = frozenset({"no", "zero", "none", "nothing"})
 _DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
 _DEFINITE = frozenset({"the", "this", "that", "his", "her", "its", "their"})
+_FIRST_PERSON = frozenset({"i", "we"})
+_POSSESSIVE_DETS = frozenset({"these", "those", "my", "our", "your"})
+_INDEFINITE = frozenset({"a", "an", "some", "any", "another", "no"})
+# Dependencies through which a verdict's clause hangs on a verb that may make it hypothetical, and how
+# far up that is followed.
+_EMBEDDED = frozenset({"conj", "xcomp", "ccomp", "relcl", "acl", "dobj", "pobj", "nsubj", "pcomp", "prep"})
+_MAX_EMBEDDING = 4
 _ABOUT = frozenset({"about", "on", "regarding", "over"})
 # "was wrong in his claim about X": the phrase must name at least this many content words of the claim.
 _MIN_ABOUT_WORDS = 2
@@ -87,6 +94,13 @@ class StatusCues:
     evidence_nouns: frozenset[str]
     rating_nouns: frozenset[str]
     receiving_verbs: frozenset[str]
+    claim_nouns: frozenset[str] = frozenset()
+    object_bound_verbs: frozenset[str] = frozenset()
+    aspectual_verbs: frozenset[str] = frozenset()
+    hypothetical_auxiliaries: frozenset[str] = frozenset()
+    conditional_marks: frozenset[str] = frozenset()
+    correction_conjunctions: frozenset[str] = frozenset()
+    non_assertive_cues: frozenset[str] = frozenset()
 
 
 @cache
@@ -105,6 +119,13 @@ def status_cues() -> StatusCues:
         evidence_nouns=words("evidence_nouns"),
         rating_nouns=words("rating_nouns"),
         receiving_verbs=words("receiving_verbs"),
+        claim_nouns=words("claim_nouns"),
+        object_bound_verbs=words("object_bound_verbs"),
+        aspectual_verbs=words("aspectual_verbs"),
+        hypothetical_auxiliaries=words("hypothetical_auxiliaries"),
+        conditional_marks=words("conditional_marks"),
+        correction_conjunctions=words("correction_conjunctions"),
+        non_assertive_cues=words("non_assertive_cues"),
     )
 
 
@@ -191,7 +212,7 @@ def _pointer_clause(clauses: Sequence[Token]) -> Token | None:
     clause = clauses[0]
     size = sum(1 for t in clause.subtree if not t.is_punct)
     subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if size <= 5 and subjects and subjects[0].lower_ in _POINTERS:
+    if size <= 5 and subjects and subjects[0].lower_ in _POINTERS and not _expletive(subjects[0], clause):
         return subjects[0]
     return None
 
@@ -308,8 +329,13 @@ class StatusFinder:
         doc, lex = para.doc, self.lex
         cue = [doc[i] for i in frame.cue]
         evidence = set(frame.cue) | set(frame.source)
+        claim_nouns = self.cues.claim_nouns
         if any(c.lower_ in lex.false_adverbs for t in cue for c in t.children if c.dep_ == "advmod") or any(
-            c.lower_ in lex.false_adjectives for t in cue for c in t.children if c.dep_ == "amod"
+            c.lower_ in lex.false_adjectives
+            for t in cue
+            if t.pos_ not in ("NOUN", "PROPN") or t.lemma_.lower() in claim_nouns or t.lower_ in claim_nouns
+            for c in t.children
+            if c.dep_ == "amod"
         ):
             words = {c.i for t in cue for c in t.children if c.lower_ in lex.false_adverbs | lex.false_adjectives}
             return Verdict(CONTRADICTED, 0.7, _char_spans(para, set(frame.cue) | words), own=True)
@@ -317,6 +343,14 @@ class StatusFinder:
             kind = verdict_kind(lex, tok.lemma_.lower())
             if kind is None:
                 continue
+            if self._unreal(tok) or _wh_content(tok):
+                return None  # "refused to concede that A", "questioned how Cruz could ...": no verdict on A
+            if tok.pos_ in ("VERB", "AUX") and not _complement_holds(tok, site.tokens):
+                return None  # "since the day he signed the bill, he acknowledged an openness": not what he acknowledged
+            if any(doc[i].text == "?" for i in frame.content | site.tokens):
+                return None  # '"What was the pivot point?" Beck questioned.': a question, not a claim disputed
+            if any(c.dep_ == "nsubjpass" and c.i in frame.source for c in tok.children):
+                return None  # "Nobody opposed him - he was confirmed 92 to 0": he is confirmed, not A
             value = status_value(kind, any(_negated(t) for t in cue))
             if value is not None:
                 return Verdict(value, 0.75 if kind == "dispute" else 0.7, _char_spans(para, evidence), own=True)
@@ -329,18 +363,18 @@ class StatusFinder:
         for i in range(len(doc)):
             lemma = lemmas[i]
             kind = verdict_kind(lex, lemma)
-            if kind is not None and (doc[i].pos_ in ("VERB", "AUX") or doc[i].dep_ in _VERBAL_DEPS):
+            if kind is not None and _verbal(doc[i]):
                 self._verb_verdict(para, doc[i], kind)
             elif lower[i] in lex.falsity_words or lemma in lex.falsity_words:
                 self._falsity(para, doc[i])
             elif lower[i] == "fact" and i > 0 and lower[i - 1] == "in" and doc[i - 1].dep_ == "prep":
-                self._in_fact(para, doc[i - 1])
+                self._in_fact(para, doc[i - 1], doc[i - 1].head, i - 1)
             elif lower[i] == "clear" and i > 1 and lower[i - 2 : i] == ("to", "be") and i not in para.quoted:
-                self._in_fact(para, doc[i])  # "To be clear, the election is Nov. 8."
+                self._in_fact(para, doc[i], doc[i].head.head, i - 2)  # "To be clear, the election is Nov. 8."
             elif lower[i] == "contrary" and i not in para.quoted:
                 self._contrary(para, doc[i])
             elif lower[i] in _FACT_MARKERS and doc[i].dep_ == "advmod" and i not in para.quoted:
-                self._in_fact(para, doc[i])
+                self._in_fact(para, doc[i], doc[i].head, i)
             elif lower[i] in self.cues.rating_nouns and i not in para.quoted:
                 self._rating(para, doc[i])
             elif lemma in self.cues.evidence_nouns and i not in para.quoted:
@@ -356,7 +390,12 @@ class StatusFinder:
                     self._give(k, Verdict(CONTRADICTED, 0.55, _char_spans(para, words)))
 
     def _verb_verdict(self, para: ParsedParagraph, verb: Token, kind: str) -> None:
-        """A verdict verb whose object points back, or that has no object ("His campaign confirmed.")."""
+        """A verdict verb whose object points back, or that has no object ("His campaign confirmed.").
+        Not when the verdict is only supposed ("refused to concede", "would back") and, for "back" and
+        "support", only when what they take is a claim ("backed Bob's account", "backed that up"):
+        "back Trump", "support the regulations", "backed away" endorse, they corroborate nothing."""
+        if self._unreal(verb):
+            return
         clauses = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
         pointer = _pointer_clause(clauses)
         if clauses and pointer is None:
@@ -365,6 +404,14 @@ class StatusFinder:
         if value is None:
             return
         found = pointer if pointer is not None else self._anaphor(verb)
+        if para.lemmas[verb.i] in self.cues.object_bound_verbs and not self._claim_object(verb, found):
+            return
+        if found is None and not _clause_final(verb):
+            return  # "While he acknowledged funding was ...": the parser lost the complement, no bare verdict
+        if found is None and any(
+            verb.i in frame.cue and frame.content for frame in para.frames[para.sentence_of_token[verb.i]]
+        ):
+            return  # "All of this, he acknowledges, could be undone": it reports its own clause, nothing earlier
         if isinstance(found, bool):  # False: its object is something else, no verdict on a claim ...
             event = self._event_noun(verb)  # ... unless it names the event a claim reported
             if event is not None:
@@ -373,21 +420,119 @@ class StatusFinder:
                     self._give(k, Verdict(value, 0.6, _char_spans(para, evidence)))
             return
         anchor = found
-        evidence = _cue_words(verb) | _who(verb)
+        who = _who(verb)
+        evidence = _cue_words(verb) | who
         if anchor is not None:
             evidence.add(anchor.i)
+        # who gives the verdict: their own claims are never what it addresses ("the brief said that was
+        # not her view and dismissed those reports" dismisses the reports, not the brief's own words)
+        giver = _head_word(para, sorted(who)) if who else None
+        if giver is None or giver in _FIRST_PERSON:  # '"I fundamentally disagree," said Bednarek'
+            giver = _giver(para, verb)
         targets = self._noun_content(para, anchor) or self._following(para, anchor) if anchor is not None else []
+        # a verdict in a relative clause on the claim noun ("A, a charge that X denied") may sit on the claim
+        tails = anchor is not None and anchor.i == verb.head.i
+        if (
+            not targets
+            and anchor is not None
+            and any(c.dep_ == "prep" and c.lower_ == "about" for c in anchor.children)
+        ):
+            # "dismissed the story about Clinton's emails": the claim holding those words, or none
+            targets = self._apart(para, verb.i, self._about(para, anchor), tails)
+            if not targets:
+                return
         if not targets and _concessive(verb):
             # "..., although Israel disputes this": the clause the concession hangs on, whoever says it
-            targets = self._same_sentence(para, verb.left_edge.i)
+            targets = self._apart(para, verb.i, self._same_sentence(para, verb.left_edge.i), tails)
         if not targets:
             start = (anchor if anchor is not None and verb.dep_ in ("relcl", "acl") else verb).left_edge
-            targets = self._previous(para, start.i, corroborating=kind == "corroborate")
+            targets = self._previous(para, start.i, corroborating=kind == "corroborate", giver=giver)
             if anchor is not None and anchor.tag_ == "NNS" and targets:
                 targets = self._same_source(targets, para, start.i)
+            targets = self._apart(para, verb.i, targets, tails)
         score = 0.65 if kind == "dispute" else 0.6
         for k in targets:
             self._give(k, Verdict(value, score, _char_spans(para, evidence)))
+
+    def _unreal(self, verb: Token) -> bool:
+        """Whether a verdict word is only supposed, not given: an infinitive ("refused to concede that",
+        "pressure to back Trump", "could be to undermine it"; "continued to refute" is given), a modal
+        ("would back", "we may disagree"), a condition ("if it wasn't true"), or "no denying"; also when
+        the clause it sits in hangs on such a verb ("we had to go back and say we have new information
+        that contradicts it")."""
+        cues = self.cues
+        chain = [verb]
+        tok = verb
+        while tok.dep_ in _EMBEDDED and tok.head.i != tok.i and len(chain) < _MAX_EMBEDDING:
+            tok = tok.head
+            if tok.pos_ in ("VERB", "AUX"):
+                chain.append(tok)
+        for tok in chain:
+            for child in tok.children:
+                if child.dep_ == "aux" and child.lower_ == "to":
+                    if not (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in cues.aspectual_verbs):
+                        return True
+                if child.dep_ in ("aux", "auxpass") and child.lower_ in cues.hypothetical_auxiliaries:
+                    return True
+                if child.dep_ == "mark" and child.lower_ in cues.conditional_marks:
+                    return True
+                if child.dep_ == "det" and child.lower_ == "no":
+                    return True
+        return False
+
+    def _claim_object(self, verb: Token, found: Token | None | bool) -> bool:
+        """Whether "back"/"support" takes a claim: a claim noun ("backed Bob's account", "supports the
+        idea that A" is the own frame's), or a pointer with "up" ("Financial records backed that up")."""
+        if not isinstance(found, bool) and found is not None:
+            if found.lemma_.lower() in self.cues.claim_nouns or found.lower_ in self.cues.claim_nouns:
+                return True
+            up = any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children)
+            return up and found.lower_ in _POINTERS and found.dep_ not in ("nsubj", "nsubjpass")
+        return False
+
+    def _apart(self, para: ParsedParagraph, word: int, targets: list[int], tails: bool = True) -> list[int]:
+        """``targets`` less the claims whose own predication holds the verdict word: "Voting fraud is, in
+        fact, very rare" or "she acknowledged it was unlikely" rule on no claim of their own. A verdict in
+        a tail the splitter left on the claim ("A, a charge that Mr. Trump denied"; "A - a point that
+        officials have disputed") still rules on it, unless ``tails`` is off (the verdict is about something
+        else: "a case challenging China's claims")."""
+        out = []
+        for k in targets:
+            tokens = self.sites[k].tokens
+            if self.sites[k].para is not para or word not in tokens:
+                out.append(k)
+                continue
+            tok = para.doc[word]
+            while tok.i in tokens and not _tail(tok) and tok.head.i != tok.i:
+                tok = tok.head
+            if tails and tok.i in tokens and _tail(tok):
+                out.append(k)
+        return out
+
+    def _inside_another(self, k: int) -> bool:
+        """Whether the cue of claim ``k``'s frame lies inside another claim ("Trump continues to insist
+        that he really wants" holding the "wants" of "to release his taxes")."""
+        site = self.sites[k]
+        if site.frame is None or not site.frame.cue:
+            return False
+        return any(j != k and s.para is site.para and set(site.frame.cue) & s.tokens for j, s in enumerate(self.sites))
+
+    def _assertive(self, k: int) -> bool:
+        """Whether claim ``k`` asserts something: not the content of a proposal, request or wish
+        ("Clinton proposed a debate"), which a verdict that points back ("Sanders rejected that") refuses
+        rather than disputes."""
+        site = self.sites[k]
+        if site.para is None:
+            return True
+        doc = site.para.doc
+        lemmas = site.para.lemmas
+        # the cue of its frame, or the claim's own main verb ("Jones proposed a debate")
+        cue = set(site.frame.cue) if site.frame is not None else set()
+        cue |= {i for i in site.tokens if doc[i].pos_ == "VERB" and doc[i].head.i not in site.tokens}
+        if not any(lemmas[i] in self.cues.non_assertive_cues for i in cue):
+            return True
+        # "he continues to insist that he wants to release them" asserts, whatever frame it was given
+        return any(lemmas[i] in self.lex.reporting_verbs for i in site.tokens if i not in cue)
 
     def _anaphor(self, verb: Token) -> Token | None | bool:
         """The word the verdict is about: the head noun of "a charge that X denied" / "a fact
@@ -395,15 +540,25 @@ class StatusFinder:
         verb has no object at all, and False when its object is something else (no verdict on a claim)."""
         lex = self.lex
         nouns = lex.anaphoric_objects
-        if verb.dep_ in ("relcl", "acl") and (verb.head.lemma_.lower() in nouns or verb.head.lower_ in nouns):
-            return verb.head
-        if verb.dep_ == "relcl" and verb.head.lower_ == "something" and verb.head.dep_ in ("npadvmod", "appos"):
-            return verb.head  # "..., something he denied": a phrase summing up the clause before it
+        head = verb.head
+        if (
+            verb.dep_ in ("relcl", "acl")
+            and head.pos_ in ("NOUN", "PROPN")
+            and (head.lemma_.lower() in nouns or head.lower_ in nouns)
+            and not any(c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in verb.children)
+        ):
+            return head  # "a charge that X denied"; not "news reports that question his statements"
+        if verb.dep_ == "relcl" and head.lower_ == "something" and head.dep_ in ("npadvmod", "appos"):
+            return head  # "..., something he denied": a phrase summing up the clause before it
         objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
         if verb.dep_ in ("relcl",) and any(
-            c.lower_ in ("which", "that") and c.dep_ in ("dobj", "nsubjpass") for c in verb.children
+            c.lower_ == "which" and c.dep_ in ("dobj", "nsubjpass") for c in verb.children
         ):
-            return verb.head
+            return head  # "..., which he has denied": what the clause before it says
+        if verb.dep_ in ("relcl", "acl") and not any(c.lower_ not in ("that", "who", "which") for c in objects):
+            # "those who supported", "super PACs supported by the Koch brothers", "a deal that was
+            # rejected by Congress": the verb describes its head, and that is not a claim
+            return False
         if not objects:
             if any(
                 c.dep_ in ("prep", "acomp", "advcl") for c in verb.children if c.i > verb.i and c.lower_ != "through"
@@ -412,6 +567,11 @@ class StatusFinder:
             return None
         obj = objects[0]
         if obj.lemma_.lower() in nouns or obj.lower_ in nouns:
+            if any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in obj.children):
+                return False  # "refute a Politico story": a new one, not one the article has told
+            if obj.lower_ not in _POINTERS and obj.lemma_.lower() not in self.cues.claim_nouns:
+                if any(c.dep_ == "prep" and c.lower_ == "of" for c in obj.children):
+                    return False  # "rejected the idea of a debate": a proposal, not a claim
             return obj
         return False
 
@@ -478,17 +638,28 @@ class StatusFinder:
         head = word.head if word.dep_ in ("acomp", "attr", "amod", "oprd", "advmod") else word
         if word.lower_ == "true" and not _negated(head) and not any(c.dep_ == "neg" for c in word.children):
             return
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in head.children):
+        if any(c.dep_ == "mark" and c.lower_ in self.cues.conditional_marks for c in head.children):
             return  # "why he would do so if it wasn't true": a condition, no verdict
         if word.dep_ == "amod":  # "the debunked accounts", "a false claim"
             noun = word.head
-            if noun.lemma_.lower() not in lex.anaphoric_objects and noun.lemma_.lower() not in lex.reporting_nouns:
-                return
+            if noun.lemma_.lower() not in self.cues.claim_nouns and noun.lower_ not in self.cues.claim_nouns:
+                return  # "gives people false hope", "the wrong message": no claim is ruled on
             if self._noun_content(para, noun):
                 # "X said A, repeating a false claim that B": A is the false claim too
                 for k in self._reporting_content(para, noun.head):
-                    self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, noun.i})))
+                    if not _aside(para, self.sites[k].tokens):  # not "Cruz, who was born in Cuba"
+                        self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, noun.i})))
                 return  # "the false claim that A": the own frame rule
+            if not any(
+                (c.dep_ == "det" and c.lower_ in _DEFINITE | _POSSESSIVE_DETS) or c.dep_ == "poss"
+                for c in noun.children
+            ):
+                # "false news reports", "some inaccurate statement": no earlier claim is meant; but "Citing
+                # an unfounded theory, Trump accused Cruz of A" names what the frame it hangs on reports
+                for k in self._reporting_content(para, noun.head):
+                    if not _aside(para, self.sites[k].tokens):  # not "Cruz, who was born in Cuba"
+                        self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, noun.i})))
+                return
             targets = self._previous(para, noun.left_edge.i, corroborating=False, same_sentence_first=True)
             for k in targets:
                 self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, noun.i})))
@@ -498,8 +669,8 @@ class StatusFinder:
         objects = [c for c in head.children if c.dep_ == "dobj"]
         if head.lemma_ == "get" and objects:
             pointer = objects[0]
-        if pointer is None:
-            return
+        if pointer is None or _expletive(pointer, head):
+            return  # "it is wrong to imply that ...": the falsity rules on an act, not on a claim
         if head.dep_ == "relcl" and pointer.lower_ in ("that", "which"):
             pointer = head.head
         # a rating quoted from a fact-checker ('concluded his comments were "Mostly False."') is the
@@ -518,7 +689,7 @@ class StatusFinder:
             )
         else:
             return
-        for k in targets:
+        for k in self._apart(para, word.i, targets):
             self._give(k, Verdict(value, 0.6, _char_spans(para, evidence)))
 
     def _emphatic(self, para: ParsedParagraph, aux: Token) -> None:
@@ -665,20 +836,33 @@ class StatusFinder:
                 return tok
         return None
 
-    def _in_fact(self, para: ParsedParagraph, marker: Token) -> None:
+    def _in_fact(self, para: ParsedParagraph, marker: Token, clause: Token, start: int) -> None:
         """The article correcting a claim in its own voice: "but in fact Clinton used only one
-        account" contradicts the attributed claim just before it (same or previous sentence)."""
-        if marker.i in para.quoted:
+        account" contradicts the attributed claim just before it (same or previous sentence). Only a
+        marker that opens a main clause after "but" corrects ("but in fact A"); inside a clause it
+        intensifies ("what it would actually do", "Voting fraud is, in fact, very rare"), "In fact, A"
+        mostly elaborates, and "and in fact" adds. ``clause`` is the verb the marker qualifies, ``start`` the marker's first word."""
+        if marker.i in para.quoted or clause.i in para.quoted or not self._opens_correction(para, clause, start):
             return
-        clause = marker.head
-        if clause.i in para.quoted:
-            return
-        targets = self._previous(para, clause.left_edge.i, corroborating=False, same_sentence_first=True, near=True)
+        targets = self._previous(para, clause.left_edge.i, corroborating=False, near=True)
         words = {marker.i} | {c.i for c in marker.children if c.lower_ == "fact"}
         if marker.lower_ == "clear":
             words |= {marker.i - 2, marker.i - 1}
-        for k in targets:
+        for k in self._apart(para, marker.i, targets):
             self._give(k, Verdict(CONTRADICTED, 0.55, _char_spans(para, words)))
+
+    def _opens_correction(self, para: ParsedParagraph, clause: Token, start: int) -> bool:
+        """Whether a correction marker starting at token ``start`` opens a main clause in the author's
+        voice, set against what precedes by "but"/"yet" ("..., but in fact A", "But actually, A"), or a
+        sentence opening "To be clear, A". A bare "In fact, A" elaborates what was just said far more often than it corrects it, and "and in
+        fact" adds."""
+        doc = para.doc
+        before = [t for t in doc[doc[start].sent.start : start] if not t.is_punct]
+        if not before and doc[start].lower_ == "to":
+            return clause.dep_ == "ROOT"  # "To be clear, the election is Nov. 8.": corrective by itself
+        if not before or before[-1].lower_ not in self.cues.correction_conjunctions or before[-1].dep_ != "cc":
+            return False
+        return clause.dep_ in ("ROOT", "conj") and not _wh_content(clause.head)
 
     def _contrary(self, para: ParsedParagraph, word: Token) -> None:
         """ "Contrary to his claim that A, ...": the article contradicts A."""
@@ -708,7 +892,11 @@ class StatusFinder:
         if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
             return []
         doc = para.doc
-        end = max(noun.i, max((t.i for c in noun.children if c.dep_ == "prep" for t in c.subtree), default=noun.i))
+        phrase = sorted(t.i for c in noun.children if c.dep_ == "prep" for t in c.subtree)
+        # the parser may hang the that-clause inside the phrase ("accusations by the company that A", with
+        # "A" a clause of "company"): the phrase ends before its complementiser
+        marks = [i for i in phrase if doc[i].lower_ == "that" and doc[i].dep_ == "mark"]
+        end = max(noun.i, marks[0] - 1 if marks else max(phrase, default=noun.i))
         if end + 1 < len(doc) and doc[end + 1].dep_ in ("prep", "agent") and doc[end + 1].head.i == noun.head.i:
             # "disputing accusations by Exxon Mobil that A": the parser hung "by" on the verb, not the noun
             end = max(t.i for t in doc[end + 1].subtree)
@@ -775,6 +963,7 @@ class StatusFinder:
             if s.para is para
             and para.sentence_of_token[min(s.tokens)] == sentence
             and len(s.tokens) >= _MIN_TARGET_TOKENS
+            and self._assertive(k)
         ]
         return [max(earlier)[1]] if earlier else []
 
@@ -807,11 +996,99 @@ class StatusFinder:
             ]
         for _, k in earlier:
             if self.sites[k].kind is not None and (giver is None or self._source_head(k) != giver):
-                return self._same_frame(k)
+                if self._assertive(k):
+                    return self._same_frame(k)
+                if not self._inside_another(k):
+                    # a proposal answered ("Clinton proposed a debate. Sanders rejected that."): refused,
+                    # no claim disputed; a wish inside an assertion ("insists he wants to") reads on
+                    return []
         if corroborating or same_sentence_first:
             same = [k for _, k in earlier if self.sites[k].para is para]
             return same[:1]
         return []
+
+
+def _verbal(tok: Token) -> bool:
+    """Whether a verdict word is used as a verb: not an adjective or compound ("the disputed
+    territory", "Koch-backed groups", "a contested primary"), and a noun only when it has a subject (the
+    tagger's "a claim that X strongly disputes"; not "support from all major Democrats")."""
+    if tok.dep_ in ("amod", "compound", "nmod"):
+        return False
+    if tok.pos_ in ("VERB", "AUX"):
+        return True
+    return tok.dep_ in _VERBAL_DEPS and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+
+
+def _complement_holds(verb: Token, tokens: frozenset[int]) -> bool:
+    """Whether a claim is what a verdict verb takes: its complement or object ("acknowledged that A",
+    "confirmed it"), or the clause a parenthetical or inverted verb hangs on ("A, he acknowledges, B",
+    "A, the ambassador confirmed"); not a clause beside it ("since the day he signed the bill, he
+    acknowledged an openness": the time clause is not acknowledged)."""
+    complements: tuple[str, ...] = ("ccomp", "xcomp", "dobj", "nsubjpass", "attr", "oprd", "acomp")
+    if any(c.dep_ == "dobj" for c in verb.children):
+        complements = ("dobj",)  # with an object, the object is what it takes, whatever the parser hung before it
+    if any(tokens & subtree(c) for c in verb.children if c.dep_ in complements):
+        return True
+    return verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and verb.head.i in tokens
+
+
+def _aside(para: ParsedParagraph, tokens: frozenset[int]) -> bool:
+    """Whether a claim is a relative clause or apposition inside another ("Cruz, who was born in Cuba",
+    rebuilt by the splitter as "Rafael Cruz was born"): its verb hangs on a noun."""
+    doc = para.doc
+    for i in tokens:
+        tok = doc[i]
+        while tok.dep_ == "conj" and tok.head.i != tok.i:  # "who was born and raised in Cuba"
+            tok = tok.head
+        if tok.dep_ in ("relcl", "appos", "acl") and (doc[i].pos_ in ("VERB", "AUX") or doc[i].head.i not in tokens):
+            return True
+    return False
+
+
+def _tail(tok: Token) -> bool:
+    """A clause hung on what precedes it: a relative clause or apposition ("a charge that X denied",
+    "a point officials disputed"), or one the parser took for another clause but opened by a relative
+    pronoun ("..., to which O'Malley interjected")."""
+    if tok.dep_ in ("relcl", "acl", "appos"):
+        return True
+    start = tok.left_edge.i
+    return tok.dep_ in ("advcl", "ccomp", "conj") and any(
+        t.tag_ in ("WDT", "WP", "WP$") for t in tok.doc[start : min(start + 2, tok.i)]
+    )
+
+
+def _clause_final(verb: Token) -> bool:
+    """Whether a verdict verb with no object ends its clause ("His campaign confirmed.", "Rubio
+    disagreed on Friday."), so that it can stand for an earlier claim; not when a subject or verb
+    follows ("While he acknowledged funding was ...": the complement is there, parsed elsewhere)."""
+    for tok in verb.doc[verb.i + 1 : verb.sent.end]:
+        if tok.is_punct:
+            return True
+        return tok.head.i == verb.i and tok.dep_ in ("advmod", "neg", "prt", "prep", "agent", "npadvmod", "dative")
+    return True
+
+
+def _wh_content(verb: Token) -> bool:
+    """Whether the verb's complement is a wh-clause ("questioned how Cruz could ...", "questioned what
+    kind of person ..."): a question raised, not a claim disputed or confirmed."""
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp", "dobj") and child.i > verb.i:
+            start = child.left_edge.i
+            for first in verb.doc[start : min(start + 2, child.i + 1)]:  # "how ...", "just how much ..."
+                if first.tag_ in ("WDT", "WP", "WP$", "WRB") and first.lower_ not in ("whether", "that"):
+                    return True
+    return False
+
+
+def _expletive(subject: Token, head: Token) -> bool:
+    """An expletive "it" standing for a clause that follows ("it was unlikely to work", "it is wrong
+    to imply that ..."), not a pointer to an earlier claim."""
+    if subject.lower_ != "it":
+        return False
+    extraposed = ("xcomp", "ccomp", "csubj")
+    return any(c.dep_ in extraposed for c in head.children) or any(
+        g.dep_ in extraposed for c in head.children if c.dep_ in ("acomp", "attr") for g in c.children
+    )
 
 
 def _head_word(para: ParsedParagraph, tokens: Sequence[int]) -> str | None:

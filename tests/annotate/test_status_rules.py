@@ -206,3 +206,205 @@ def test_no_evidence_is_never_a_verdict_on_the_claim_that_says_it(nlp, rules):
     for claim in item.claims:
         if "no proof" in claim.text:
             assert claim.labels["status"].value == "not_addressed"
+
+
+# --- false verdicts on ordinary news (issue 9): each must stay not addressed ---------------------
+
+
+def _addressed(nlp, rules, text: str) -> list[tuple[str, str]]:
+    """Every claim of ``text`` that got a status other than not_addressed, with its value."""
+    (item,) = split_and_label([Article("t", text)], nlp, "clause", rules)
+    return [(c.text, c.labels["status"].value) for c in item.claims if c.labels["status"].value != "not_addressed"]
+
+
+def test_backing_a_candidate_is_no_corroboration(nlp, rules):
+    text = (
+        '"I am honored by the endorsement of Senator Cruz," Trump said. "He was a tough opponent."\n\n'
+        "Cruz had been facing growing pressure from donors to back Trump after staying on the sidelines since "
+        "the convention."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_support_of_people_or_policies_is_no_corroboration(nlp, rules):
+    text = (
+        "Opponents said the agency overstepped its authority when it issued the rules. They will face a "
+        "number of cities that support the regulations. Super PACs supported by the Koch brothers attacked "
+        "the plan, and those who supported the mayor stayed home."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_backing_away_or_out_is_no_corroboration(nlp, rules):
+    text = (
+        '"In politics we look at personality too much," Jones said. "I think we\'ve got to back away from that."\n\n'
+        "The state said it would lift the restrictions in 2000. But under pressure, the state backed out."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_her_supporting_it_is_no_corroboration_of_her_denial(nlp, rules):
+    text = "She keeps saying she opposed the war, when there are radio clips of her supporting it."
+    assert _status(nlp, rules, text, "opposed the war")[0] == "not_addressed"
+
+
+def test_backing_an_account_corroborates_it(nlp, rules):
+    text = "Bob said the guards left the base at 10 p.m. A second officer at the base backed Bob's account."
+    value, evidence = _status(nlp, rules, text, "left the base")
+    assert value == "corroborated" and "backed" in evidence
+
+
+def test_backing_that_up_corroborates_the_claim_before(nlp, rules):
+    text = 'Jones said her family "came out of the White House in debt." Financial records backed that up.'
+    assert _status(nlp, rules, text, "in debt")[0] == "corroborated"
+
+
+def test_actually_inside_a_clause_is_no_correction(nlp, rules):
+    text = (
+        "Smith says his tax plan would cut taxes for the middle class. The gap between what Smith says his "
+        "plan would do, and what it would actually do, began a year ago. When pressed about how he would "
+        "actually bring jobs back, he said little."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_and_in_fact_adds_rather_than_corrects(nlp, rules):
+    text = (
+        "Critics said Smith was stoking fears about the vote. Smith has done nothing to dispel that notion, "
+        "and in fact may be fueling it."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_in_fact_never_contradicts_its_own_claim(nlp, rules):
+    assert _addressed(nlp, rules, "Voting fraud is, in fact, very rare.") == []
+
+
+def test_a_sentence_opening_in_fact_elaborates(nlp, rules):
+    text = (
+        "Over the years, she said, email has helped her stay in touch with the senator. In fact, she emerged "
+        "as a regular character in the emails."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_false_hope_rules_on_no_claim(nlp, rules):
+    text = (
+        "\"When you call a product a miracle, and it's something you can buy, and it's something that gives "
+        "people false hope, I don't understand why you need to go there,\" the senator said."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_those_who_question_something_dispute_no_claim(nlp, rules):
+    text = (
+        '"It\'s heartbreaking," the mayor said. Jones echoed statements that those who question bias in '
+        "policing demean law enforcement."
+    )
+    assert _status(nlp, rules, text, "heartbreaking")[0] == "not_addressed"
+
+
+def test_questioning_how_or_what_disputes_nothing(nlp, rules):
+    text = (
+        "Delegates questioned how Lee could turn back on a pledge he made to support the nominee. At a rally, "
+        "Jones questioned what kind of person gets up at 3 a.m. to send angry tweets."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_a_dismissal_never_addresses_the_dismissers_own_words(nlp, rules):
+    text = (
+        "The magazine reported that she had accused him of assault. However, her brief said that was not her "
+        "view and dismissed those reports as misinterpreted statements."
+    )
+    assert _status(nlp, rules, text, "not her view")[0] == "not_addressed"
+
+
+def test_an_acknowledgement_whose_complement_was_misparsed_stays_home(nlp, rules):
+    text = (
+        '"It was demoralizing. We weren\'t allowed to take care of the people," Ham said.\n\n'
+        "While he acknowledged funding was a major reason he felt demoralized, Ham also noted other reasons."
+    )
+    assert _status(nlp, rules, text, "demoralizing")[0] == "not_addressed"
+    assert _status(nlp, rules, text, "take care of the people")[0] == "not_addressed"
+
+
+def test_an_acknowledged_object_is_not_the_clause_before_it(nlp, rules):
+    text = (
+        '"What I would also say is that since the very first day the president signed this bill into law, he '
+        'acknowledged an openness to working with Congress," the spokesman said.'
+    )
+    assert _status(nlp, rules, text, "signed this bill")[0] == "not_addressed"
+
+
+def test_an_expletive_it_points_back_at_nothing(nlp, rules):
+    text = (
+        "Jones said the campaign planned to bus in supporters to stage a protest, though she acknowledged it "
+        "was unlikely to work."
+    )
+    assert _status(nlp, rules, text, "bus in supporters")[0] == "not_addressed"
+
+
+def test_a_parenthetical_acknowledgement_is_no_verdict_on_an_earlier_claim(nlp, rules):
+    text = (
+        "He leaves an aggressive - some say unrealistic - pledge to cut emissions by 2050.\n\n"
+        "All of this, he acknowledges, could be undone at the ballot box."
+    )
+    assert _status(nlp, rules, text, "He leaves")[0] == "not_addressed"
+
+
+def test_an_infinitival_verdict_is_hypothetical(nlp, rules):
+    text = (
+        "Officials said Mexico's partner might suddenly turn hostile. Mexico must say how self-destructive "
+        "it could be to undermine it."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_refusing_to_concede_corroborates_nothing(nlp, rules):
+    text = "He refused to concede that critics had a point about the wage."
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_conceding_the_race_and_being_confirmed_are_no_verdicts(nlp, rules):
+    text = (
+        "The article was updated to reflect that Jones was declared the winner and that Smith conceded.\n\n"
+        "Nobody opposed him - he was confirmed 92 to 0."
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_rejecting_a_proposal_disputes_no_claim(nlp, rules):
+    text = "Jones proposed a debate on the evening of April 4, but the Smith campaign rejected the idea."
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_a_disputed_territory_disputes_no_claim(nlp, rules):
+    text = '"Israel doesn\'t want another adversary," he said. The disputed territory has been a hot topic.'
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_an_indefinite_false_noun_rules_only_on_the_frame_it_hangs_on(nlp, rules):
+    text = (
+        "Citing an unfounded conspiracy theory, Trump repeatedly accused Rafael Cruz, who was born and raised "
+        "in Cuba, of associating with Lee Harvey Oswald around the time of the assassination."
+    )
+    value, evidence = _status(nlp, rules, text, "associating with Lee Harvey Oswald")
+    assert value == "contradicted" and "unfounded" in evidence
+    assert _status(nlp, rules, text, "born")[0] == "not_addressed"
+
+
+def test_a_verdict_in_a_clause_under_an_infinitive_is_hypothetical(nlp, rules):
+    text = (
+        '"I feel sympathy for the families," Jones said. "But then sometimes we had to go back and say we have '
+        'new information that contradicts it."'
+    )
+    assert _addressed(nlp, rules, text) == []
+
+
+def test_a_quoted_first_person_dissent_spares_the_speakers_own_claims(nlp, rules):
+    text = (
+        '"More bombing has absolutely no bearing on men like him," Bednarek said. "I fundamentally disagree," '
+        "said Bednarek."
+    )
+    assert _status(nlp, rules, text, "no bearing")[0] == "not_addressed"
