@@ -472,3 +472,8 @@ def test_source_signature_ending_a_quoted_paragraph_covers_each_sentence(nlp, ru
     claims = labelled(nlp, rules, text)
     assert len(claims) == 2
     assert [c.labels["source"].value for c in claims] == ["Carla Sanchez", "Carla Sanchez"]
+
+
+def test_source_raised_concerns_is_a_speech_act(nlp, rules):
+    claims = labelled(nlp, rules, "The inspector raised concerns that the bridge was unsafe.")
+    assert any(c.labels["source"].value == "The inspector" for c in claims), [c.text for c in claims]
