@@ -180,11 +180,15 @@ class EntityFinder:
         if self.ner is None:
             self._labels.update(dict.fromkeys(keys, ""))
             return
-        # Each mention alone, as text: copying it out of the parse (``Span.as_doc``) cost more than NER itself
+        # Each mention alone, as text: copying it out of the parse (``Span.as_doc``) cost more than NER itself.
+        # A mention's label depends on its text alone, so each distinct text ("Trump", 30 times) runs once.
         texts = [self.paragraphs[p].doc[a:b].text for p, a, b in keys]
-        for k, doc in zip(keys, self.ner.pipe(texts, batch_size=256), strict=True):
+        distinct = list(dict.fromkeys(texts))
+        by_text: dict[str, str] = {}
+        for text, doc in zip(distinct, self.ner.pipe(distinct, batch_size=256), strict=True):
             ents = [e for e in doc.ents if e.end == len(doc)] or list(doc.ents)
-            self._labels[k] = ents[-1].label_ if ents else ""
+            by_text[text] = ents[-1].label_ if ents else ""
+        self._labels.update((k, by_text[text]) for k, text in zip(keys, texts, strict=True))
 
     # -- resolution -------------------------------------------------------------------------------
     def resolve(self, para: ParsedParagraph, head: Token) -> Mention | None:
