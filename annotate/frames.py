@@ -141,6 +141,11 @@ _CUE_PREPOSITIONS = frozenset({"for", "on", "about", "of", "as", "against", "wit
 _ADJUNCT_VERBS = frozenset({"say", "tell", "write", "add", "state", "report", "announce", "speak", "note"})
 """Speech verbs whose following preposition starts an adjunct, not the cue ("said on Monday", "said of
 him"; PolNeAR train: "said on" 0:50, "said in" 0:121)."""
+_TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december today yesterday tomorrow tonight".split()
+)
+"""Objects that make a following preposition a time adjunct, never part of the cue ("confirmed on Friday")."""
 _NOT_CUE_ADVERBS = frozenset({"how", "when", "where", "why", "so", "as", "too", "just", "even", "only"})
 """Adverbs before a verb that belong to the clause, not to its cue ("how he said", "even said")."""
 
@@ -169,8 +174,9 @@ def cue_tokens(verb: Token) -> list[int]:
     for child in verb.children:
         if child.dep_ != "prep" or child.i != end + 1:
             continue
-        if child.lower_ in _CUE_PREPOSITIONS and verb.lemma_.lower() not in _ADJUNCT_VERBS:
-            cue.add(child.i)
+        when = any(g.dep_ == "pobj" and g.lower_ in _TIME_WORDS for g in child.children)
+        if child.lower_ in _CUE_PREPOSITIONS and verb.lemma_.lower() not in _ADJUNCT_VERBS and not when:
+            cue.add(child.i)  # "called for", "agreed with"; not "confirmed on Friday"
         elif child.lower_ == "in" and any(
             g.dep_ == "pobj" and matches(g, lexicon().statement_nouns) for g in child.children
         ):  # "said in a statement"

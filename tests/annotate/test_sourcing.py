@@ -477,3 +477,15 @@ def test_source_signature_ending_a_quoted_paragraph_covers_each_sentence(nlp, ru
 def test_source_raised_concerns_is_a_speech_act(nlp, rules):
     claims = labelled(nlp, rules, "The inspector raised concerns that the bridge was unsafe.")
     assert any(c.labels["source"].value == "The inspector" for c in claims), [c.text for c in claims]
+
+
+@pytest.mark.parametrize(
+    "text, cue",
+    [
+        ("Officials confirmed on Friday that federal funds would cover the cost.", "confirmed"),
+        ("The mayor called for an inquiry into the collapse.", "called for"),
+    ],
+)
+def test_cue_takes_a_preposition_of_content_not_of_time(nlp, rules, text, cue):
+    claims = labelled(nlp, rules, text)
+    assert any(c.labels["cue"].value == cue for c in claims), [(c.text, c.labels["cue"].value) for c in claims]
