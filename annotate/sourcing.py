@@ -31,6 +31,7 @@ from claimkit.annotate.frames import (
     Lexicon,
     cue_tokens,
     lexicon,
+    matches,
     spans_tokens,
     speaker_label,
     subtree,
@@ -351,10 +352,10 @@ def _act_verb(root: Token, acts: SpeechActs) -> Token | None:
         verbs += [c for c in root.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and _to_infinitive(c)]
     for verb in verbs:
         lemma = verb.lemma_.lower()
-        ok = lemma in acts.verbs or verb.lower_ in acts.verbs
+        ok = matches(verb, acts.verbs)
         if not ok and lemma in acts.phrases:
             words = acts.phrases[lemma]
-            ok = any(w.lower_ in words or w.lemma_.lower() in words for c in verb.children for w in c.subtree)
+            ok = any(matches(w, words) for c in verb.children for w in c.subtree)
         if ok and not any(c.dep_ == "neg" for v in (root, verb) for c in v.children):
             return verb
     return None

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from claimkit.annotate.frames import Frame, Lexicon, relative_that, subject_of, subtree
+from claimkit.annotate.frames import Frame, Lexicon, matches, relative_that, subject_of, subtree
 from claimkit.annotate.schema import data_dir
 from claimkit.annotate.types import Span
 
@@ -329,11 +329,10 @@ class StatusFinder:
         doc, lex = para.doc, self.lex
         cue = [doc[i] for i in frame.cue]
         evidence = set(frame.cue) | set(frame.source)
-        claim_nouns = self.cues.claim_nouns
         if any(c.lower_ in lex.false_adverbs for t in cue for c in t.children if c.dep_ == "advmod") or any(
             c.lower_ in lex.false_adjectives
             for t in cue
-            if t.pos_ not in ("NOUN", "PROPN") or t.lemma_.lower() in claim_nouns or t.lower_ in claim_nouns
+            if t.pos_ not in ("NOUN", "PROPN") or matches(t, self.cues.claim_nouns)
             for c in t.children
             if c.dep_ == "amod"
         ):
@@ -484,7 +483,7 @@ class StatusFinder:
         """Whether "back"/"support" takes a claim: a claim noun ("backed Bob's account", "supports the
         idea that A" is the own frame's), or a pointer with "up" ("Financial records backed that up")."""
         if not isinstance(found, bool) and found is not None:
-            if found.lemma_.lower() in self.cues.claim_nouns or found.lower_ in self.cues.claim_nouns:
+            if matches(found, self.cues.claim_nouns):
                 return True
             up = any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children)
             return up and found.lower_ in _POINTERS and found.dep_ not in ("nsubj", "nsubjpass")
@@ -544,7 +543,7 @@ class StatusFinder:
         if (
             verb.dep_ in ("relcl", "acl")
             and head.pos_ in ("NOUN", "PROPN")
-            and (head.lemma_.lower() in nouns or head.lower_ in nouns)
+            and matches(head, nouns)
             and not any(c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in verb.children)
         ):
             return head  # "a charge that X denied"; not "news reports that question his statements"
@@ -566,7 +565,7 @@ class StatusFinder:
                 return False  # "backed by", "questioned about": not a verdict on a claim
             return None
         obj = objects[0]
-        if obj.lemma_.lower() in nouns or obj.lower_ in nouns:
+        if matches(obj, nouns):
             if any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in obj.children):
                 return False  # "refute a Politico story": a new one, not one the article has told
             if obj.lower_ not in _POINTERS and obj.lemma_.lower() not in self.cues.claim_nouns:
@@ -620,11 +619,7 @@ class StatusFinder:
         """The nearest earlier claim (same or previous paragraph) whose verb is the one ``noun``
         nominalises: "died on Monday" for "Her death"."""
         verbs = self.cues.event_nouns[noun.lemma_.lower()]
-        earlier = sorted(
-            ((s.start, k) for k, s in self._earlier(para, noun.i) if para.index - s.para.index <= 1),  # type: ignore[union-attr]
-            reverse=True,
-        )
-        for _, k in earlier:
+        for k in self._nearest_first(para, noun.i, reach=1):
             site = self.sites[k]
             doc, lemmas = site.para.doc, site.para.lemmas  # type: ignore[union-attr]
             if any(doc[i].pos_ == "VERB" and lemmas[i] in verbs for i in site.tokens):
@@ -642,20 +637,17 @@ class StatusFinder:
             return  # "why he would do so if it wasn't true": a condition, no verdict
         if word.dep_ == "amod":  # "the debunked accounts", "a false claim"
             noun = word.head
-            if noun.lemma_.lower() not in self.cues.claim_nouns and noun.lower_ not in self.cues.claim_nouns:
+            if not matches(noun, self.cues.claim_nouns):
                 return  # "gives people false hope", "the wrong message": no claim is ruled on
-            if self._noun_content(para, noun):
-                # "X said A, repeating a false claim that B": A is the false claim too
-                for k in self._reporting_content(para, noun.head):
-                    if not _aside(para, self.sites[k].tokens):  # not "Cruz, who was born in Cuba"
-                        self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, noun.i})))
-                return  # "the false claim that A": the own frame rule
-            if not any(
+            definite = any(
                 (c.dep_ == "det" and c.lower_ in _DEFINITE | _POSSESSIVE_DETS) or c.dep_ == "poss"
                 for c in noun.children
-            ):
-                # "false news reports", "some inaccurate statement": no earlier claim is meant; but "Citing
-                # an unfounded theory, Trump accused Cruz of A" names what the frame it hangs on reports
+            )
+            if self._noun_content(para, noun) or not definite:
+                # "the false claim that A" is the own frame rule's; "false news reports" or "some inaccurate
+                # statement" mean no earlier claim. Either way the falsity reaches what the frame it hangs on
+                # reports: "X said A, repeating a false claim that B" (A is false too), "Citing an unfounded
+                # theory, Trump accused Cruz of A"
                 for k in self._reporting_content(para, noun.head):
                     if not _aside(para, self.sites[k].tokens):  # not "Cruz, who was born in Cuba"
                         self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, noun.i})))
@@ -664,8 +656,7 @@ class StatusFinder:
             for k in targets:
                 self._give(k, Verdict(CONTRADICTED, 0.6, _char_spans(para, {word.i, noun.i})))
             return
-        subject = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
-        pointer = subject if subject is not None else None
+        pointer = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
         objects = [c for c in head.children if c.dep_ == "dobj"]
         if head.lemma_ == "get" and objects:
             pointer = objects[0]
@@ -701,11 +692,7 @@ class StatusFinder:
         if aux.i in {i for frame in para.frames[para.sentence_of_token[aux.i]] for i in frame.content}:
             return
         lemma = para.lemmas[verb.i]
-        earlier = sorted(
-            ((s.start, k) for k, s in self._earlier(para, aux.sent.start) if para.index - s.para.index <= 2),  # type: ignore[union-attr]
-            reverse=True,
-        )
-        for _, k in earlier:
+        for k in self._nearest_first(para, aux.sent.start, reach=2):
             site = self.sites[k]
             if site.kind is not None and _negative_use(site, lemma):
                 self._give(k, Verdict(CONTRADICTED, 0.55, _char_spans(para, {aux.i, verb.i})))
@@ -792,15 +779,8 @@ class StatusFinder:
         else:
             nearest = [
                 k
-                for _, k in sorted(
-                    (
-                        (s.start, k)
-                        for k, s in self._earlier(para, rating.sent.start)
-                        if para.index - s.para.index <= _RATING_REACH  # type: ignore[union-attr]
-                        and self._source_head(k) == receiver.lower_
-                    ),
-                    reverse=True,
-                )
+                for k in self._nearest_first(para, rating.sent.start, reach=_RATING_REACH)
+                if self._source_head(k) == receiver.lower_
             ][:1]
             targets = self._same_frame(nearest[0]) if nearest else []
         for k in targets:
@@ -931,6 +911,12 @@ class StatusFinder:
         position = para.span.start + para.doc[before].idx
         return [(k, s) for k, s in enumerate(self.sites) if s.para is not None and 0 <= s.start < position]
 
+    def _nearest_first(self, para: ParsedParagraph, before: int, *, reach: int) -> list[int]:
+        """Claims that start before token ``before`` of ``para``, at most ``reach`` paragraphs back,
+        nearest first."""
+        earlier = [(s.start, k) for k, s in self._earlier(para, before) if para.index - s.para.index <= reach]  # type: ignore[union-attr]
+        return [k for _, k in sorted(earlier, reverse=True)]
+
     def _same_source(self, targets: list[int], para: ParsedParagraph, before: int) -> list[int]:
         """``targets`` and every earlier claim near them whose source has the same head word: a plural
         anaphor ("Trump denied the accusations") answers all that one source alleged over several
@@ -982,19 +968,17 @@ class StatusFinder:
         of ``giver`` (the head word of who gives the verdict) is never what their verdict addresses."""
         sentence = para.sentence_of_token[before]
         earlier = [
-            (s.start, k)
-            for k, s in self._earlier(para, before)
-            if para.index - s.para.index <= (0 if near else 1)  # type: ignore[union-attr]
-            and len(s.tokens) >= _MIN_TARGET_TOKENS
+            k
+            for k in self._nearest_first(para, before, reach=0 if near else 1)
+            if len(self.sites[k].tokens) >= _MIN_TARGET_TOKENS
         ]
-        earlier.sort(reverse=True)
         if near:
             earlier = [
-                (start, k)
-                for start, k in earlier
+                k
+                for k in earlier
                 if sentence - self.sites[k].para.sentence_of_token[min(self.sites[k].tokens)] <= 1  # type: ignore[union-attr]
             ]
-        for _, k in earlier:
+        for k in earlier:
             if self.sites[k].kind is not None and (giver is None or self._source_head(k) != giver):
                 if self._assertive(k):
                     return self._same_frame(k)
@@ -1003,7 +987,7 @@ class StatusFinder:
                     # no claim disputed; a wish inside an assertion ("insists he wants to") reads on
                     return []
         if corroborating or same_sentence_first:
-            same = [k for _, k in earlier if self.sites[k].para is para]
+            same = [k for k in earlier if self.sites[k].para is para]
             return same[:1]
         return []
 
