@@ -159,6 +159,7 @@ class EntityFinder:
     _prefetched: bool = False
     _names: dict[str, str] | None = None
     _counts: dict[str, int] | None = None
+    _every_chain: list[tuple[int, int, int]] | None = None
 
     # -- NER on short mentions --------------------------------------------------------------------
     def label(self, para: ParsedParagraph, start: int, end: int) -> str:
@@ -174,8 +175,7 @@ class EntityFinder:
         keys = [key]
         if not self._prefetched:
             self._prefetched = True
-            for para in self.paragraphs:
-                keys.extend((para.index, a, b) for a, b in self._chains(para, 0, len(para.doc)))
+            keys.extend(self._article_chains())
         keys = [k for k in dict.fromkeys(keys) if k not in self._labels]
         if self.ner is None:
             self._labels.update(dict.fromkeys(keys, ""))
@@ -335,25 +335,23 @@ class EntityFinder:
         failing those, the he/she the article uses in the rest of the sentence the name is subject of."""
         if self._names is None:
             votes: dict[str, dict[str, int]] = {}
-            for para in self.paragraphs:
-                for a, b in self._chains(para, 0, len(para.doc)):
-                    if self.label(para, a, b) != "PERSON":
-                        continue
-                    doc = para.doc
-                    last = doc[b - 1].lower_
-                    tally = votes.setdefault(last, {"m": 0, "f": 0})
-                    words = [doc[i].lower_ for i in range(max(0, a - 1), b - 1)]
-                    hint = next((_TITLE_GENDER[w] for w in words if w in _TITLE_GENDER), "")
-                    hint = hint or next((g for w in words for g in ("m", "f") if w in self._first_names()[g]), "")
-                    if hint:
-                        tally[hint] += 3
-                    elif doc[b - 1].dep_ in ("nsubj", "nsubjpass"):
-                        sent_end = para.sentences[para.sentence_of_token[a]].end
-                        later = next(
-                            (PRONOUN_GENDER[t.lower_] for t in doc[b:sent_end] if t.lower_ in PRONOUN_GENDER), ""
-                        )
-                        if later:
-                            tally[later] += 1
+            for p, a, b in self._article_chains():
+                para = self.paragraphs[p]
+                if self.label(para, a, b) != "PERSON":
+                    continue
+                doc = para.doc
+                last = doc[b - 1].lower_
+                tally = votes.setdefault(last, {"m": 0, "f": 0})
+                words = [doc[i].lower_ for i in range(max(0, a - 1), b - 1)]
+                hint = next((_TITLE_GENDER[w] for w in words if w in _TITLE_GENDER), "")
+                hint = hint or next((g for w in words for g in ("m", "f") if w in self._first_names()[g]), "")
+                if hint:
+                    tally[hint] += 3
+                elif doc[b - 1].dep_ in ("nsubj", "nsubjpass"):
+                    sent_end = para.sentences[para.sentence_of_token[a]].end
+                    later = next((PRONOUN_GENDER[t.lower_] for t in doc[b:sent_end] if t.lower_ in PRONOUN_GENDER), "")
+                    if later:
+                        tally[later] += 1
             self._names = {n: ("m" if v["m"] > v["f"] else "f" if v["f"] > v["m"] else "") for n, v in votes.items()}
         return self._names
 
@@ -454,11 +452,19 @@ class EntityFinder:
         """How often the article names each entity (by the last word of its name)."""
         if self._counts is None:
             self._counts = {}
-            for para in self.paragraphs:
-                for _, b in self._chains(para, 0, len(para.doc)):
-                    name = para.doc[b - 1].lower_
-                    self._counts[name] = self._counts.get(name, 0) + 1
+            for p, _, b in self._article_chains():
+                name = self.paragraphs[p].doc[b - 1].lower_
+                self._counts[name] = self._counts.get(name, 0) + 1
         return self._counts
+
+    def _article_chains(self) -> list[tuple[int, int, int]]:
+        """Every proper-noun chain of the article as (paragraph, start, end), found once: NER
+        prefetching, the person-name table and the name counts all read the whole article."""
+        if self._every_chain is None:
+            self._every_chain = [
+                (para.index, a, b) for para in self.paragraphs for a, b in self._chains(para, 0, len(para.doc))
+            ]
+        return self._every_chain
 
     def _mentions(self, para: ParsedParagraph, start: int, end: int) -> list[Mention]:
         """Named mentions in ``[start, end)`` with their NER labels."""
