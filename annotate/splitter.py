@@ -54,6 +54,7 @@ _AUX = ("aux", "auxpass")
 _STANCE_COMPLEMENTS = frozenset({"xcomp", "dobj", "ccomp", "oprd"})
 _PREDICATE_COMPLEMENTS = frozenset({"xcomp", "ccomp", "oprd"})
 _CONCESSIVE = frozenset({"although", "though", "whereas", "while"})
+_VERB_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp"})
 _FRAME_EXTRAS = frozenset({"aux", "auxpass", "neg", "advmod", "cc", "mark", "prt"})
 
 
@@ -151,6 +152,8 @@ def sentence_units(
     frames = [f for f in (find_frames(sent) if frames is None else frames) if f.cue[0] not in quoted]
     splitter = _SentenceSplitter(sent, frames, granularity, table or TokenTable.of(sent.doc))
     units = _merge_verbless_head(splitter.split(sent.root, frozenset()), splitter)
+    reporting = frozenset(i for i, f in splitter.frame_by_cue.items() if f.kind == "verb")
+    units = _merge_cut_complements(units, splitter.doc, reporting)
     if not units:  # a sentence that is all frame or punctuation still yields itself
         units = [Unit(frozenset(t.i for t in sent if not t.is_space))]
     if granularity == "proposition":
@@ -183,6 +186,69 @@ def _drop_contained_fragments(units: list[Unit], splitter: _SentenceSplitter) ->
         )
 
     return [u for u in units if not fragment(u)]
+
+
+def _merge_cut_complements(units: list[Unit], doc: Doc, reporting: frozenset[int]) -> list[Unit]:
+    """Mend a claim whose verb lost its whole complement to another claim.
+
+    A frame whose content was cut away is no claim when nothing but its source and cue remain
+    ("NSO has said"), but one that also says when or where stays a claim, and a verb inside a
+    larger clause stays with it: "In the end, Patriot agreed | to effectively lend ...", "Axelrod
+    calls on Dean | to apologize ...". Those residues stop where the verb's meaning goes on. A
+    reporting verb's gerund or adverbial clause ("Trump apologized for saying | the judge was biased",
+    "Obama responded by saying | ...") leaves the residue without it when what remains is a
+    sentence ("Trump apologized"); otherwise the larger unit is kept instead of a fragment. Only
+    complements after the verb count (a fronted "what they call" is the verb's own).
+    """
+    mended = True
+    while mended and len(units) > 1:
+        mended = False
+        for unit in units:
+            found = _lost_complement(unit, units, doc)
+            if found is None:
+                continue
+            verb, taker = found
+            rest = _without_reporting_tail(unit, verb, doc) if verb.i in reporting else None
+            if rest is not None:
+                units = [rest if u is unit else u for u in units]
+            else:
+                joined = Unit(unit.tokens | taker.tokens)
+                units = [joined if u is unit else u for u in units if u is not taker]
+            mended = True
+            break
+    return units
+
+
+def _lost_complement(unit: Unit, units: list[Unit], doc: Doc) -> tuple[Token, Unit] | None:
+    """A verb of ``unit`` whose complement lies wholly in another unit, and that unit."""
+    for i in sorted(unit.tokens):
+        verb = doc[i]
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        for child in verb.children:
+            if child.i < verb.i or child.dep_ not in _VERB_COMPLEMENTS:
+                continue
+            if any(t.i in unit.tokens for t in child.subtree):
+                continue
+            taker = next((u for u in units if u is not unit and child.i in u.tokens), None)
+            if taker is not None:
+                return verb, taker
+    return None
+
+
+def _without_reporting_tail(unit: Unit, verb: Token, doc: Doc) -> Unit | None:
+    """``unit`` without a reporting verb that hangs on it as "for/by saying" or ", adding", when the
+    rest still reads as a sentence (a finite verb, nothing dangling, its subjects inside)."""
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.i in unit.tokens:
+        tail = subtree(verb.head)
+    elif verb.dep_ == "advcl" and verb.head.i in unit.tokens:
+        tail = subtree(verb) | {verb.left_edge.i - 1} if doc[verb.left_edge.i - 1].text == "," else subtree(verb)
+    else:
+        return None
+    rest = frozenset(unit.tokens - tail)
+    if not any(doc[i].tag_ in _FINITE_TAGS for i in rest) or _dangles(doc, rest) or _subject_outside(doc, rest):
+        return None
+    return Unit(rest)
 
 
 def _merge_verbless_head(units: list[Unit], splitter: _SentenceSplitter) -> list[Unit]:
@@ -221,7 +287,9 @@ class _SentenceSplitter:
         self.kept_content: set[int] = set()  # frame verbs whose content could not stand alone
         self.stance_extra: dict[int, frozenset[int]] = {}  # stance content head -> the other complements
         self.absorbed: set[int] = set()  # complements carried by another head's claim
-        for frame in frames:
+        # frames with a content clause first: "refused to say | whether ..." is one frame, and the
+        # stance "refused | to say" must not cut its own cue apart (checked in _add_stance_content)
+        for frame in sorted(frames, key=lambda f: not f.content_heads):
             if frame.content_heads:
                 self.frame_by_cue[frame.cue[0] if frame.kind != "verb" else _verb_of(sent, frame)] = frame
                 self.content_heads.update(frame.content_heads)
@@ -231,7 +299,7 @@ class _SentenceSplitter:
                 self.frame_pps.add(min(frame.cue))
             elif frame.kind == "verb" and _concessive(self.doc[_verb_of(sent, frame)]):
                 self.concessive.add(_verb_of(sent, frame))  # "..., although X disputed it": a clause
-            elif frame.kind == "verb":
+            elif frame.kind == "verb" and not _has_object(self.doc[_verb_of(sent, frame)]):
                 self.frame_pps.add(_verb_of(sent, frame))  # "..., X said" / "A, X said, is B"
 
     @cached_property
@@ -289,6 +357,8 @@ class _SentenceSplitter:
             # claim macro-F1 on PolNeAR dev, so in clause granularity the others stay in their clause;
             # proposition granularity cuts them all: +1 F1 on PropSegmEnt dev)
             return "concessive"
+        if dep == "advcl" and self._frame_clause(tok):
+            return "concessive"  # "X said A, because B": the frame is no claim, B is one of its own
         if dep == "relcl" and _non_restrictive(tok):
             # restrictive ones stay in both granularities: cutting them lowered PropSegmEnt F1 on each
             # half of dev (docs/evaluation.md), and "the company that sells spyware" is one referent
@@ -309,6 +379,19 @@ class _SentenceSplitter:
             ):
                 return "advcl"
         return None
+
+    def _frame_clause(self, clause: Token) -> bool:
+        """A finite clause with its own subject that hangs on a reporting verb ("Gowdy said A, because
+        B", "..., she said, as the crowd cheered"): the verb's frame is no claim, so the clause would
+        vanish with it; it is a claim of its own, like a concessive clause."""
+        frame = self.frame_by_cue.get(clause.head.i)
+        return (
+            frame is not None
+            and frame.kind == "verb"
+            and clause.tag_ in _FINITE_TAGS | {"VBN"}
+            and any(c.dep_ in SUBJECTS for c in clause.children)
+            and any(t.tag_ in _FINITE_TAGS for t in clause.subtree if t.head.i == clause.i or t.i == clause.i)
+        )
 
     # -- recursion ----------------------------------------------------------------------------
     def split(self, root: Token, inherited: frozenset[int]) -> list[Unit]:
@@ -609,6 +692,12 @@ def _verb_of(sent: SpacySpan, frame: Frame) -> int:
     return frame.cue[0]
 
 
+def _has_object(verb: Token) -> bool:
+    """Whether a verb has an object or complement of its own: "..., because Democrats have
+    questioned the FBI's decisions" says something; "..., X said" only frames its head."""
+    return any(c.dep_ in _VERB_COMPLEMENTS for c in verb.children)
+
+
 def _concessive(verb: Token) -> bool:
     """An adverbial clause with its own subject opened by "although", "though", "whereas" or
     "while": a statement of its own, never a "..., X said" frame."""
@@ -809,8 +898,13 @@ def unit_text(t: TokenTable, unit: Unit) -> str:
     pieces: list[str] = []
     ordered = sorted(unit.tokens)
     for n, i in enumerate(ordered):
-        if pieces and pieces[-1] != " " and i - 1 not in unit.tokens and not t.is_punct[i]:
-            pieces.append(" ")
+        if (
+            pieces
+            and pieces[-1] != " "
+            and i - 1 not in unit.tokens
+            and (not t.is_punct[i] or t.ws[i - 1] or t.is_space[i - 1])
+        ):
+            pieces.append(" ")  # after a cut, a word takes a space, a mark only where the article has one
         pieces.append(t.text[i])
         nxt = ordered[n + 1] if n + 1 < len(ordered) else None
         if nxt is not None and nxt == i + 1 and t.ws[i]:

@@ -265,3 +265,44 @@ def test_split_noun_frame_under_its_source_is_no_claim(nlp):
     assert texts(nlp, text) == [
         "Countries that stand to benefit from the deal donated millions of dollars to the foundation"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the end, Patriot agreed to lend Mr. Clarke $5 million.",
+        "Axelrod calls on Dean to apologize for his remarks.",
+        "Last month, the FBI warned state officials to boost their election security.",
+    ],
+)
+def test_split_frame_that_says_more_keeps_its_complement(nlp, text):
+    """A stance frame with more than its source and cue stays a claim; cut from its complement it
+    would stop mid-meaning ("In the end, Patriot agreed."), so the larger unit is kept."""
+    assert texts(nlp, text) == [text]
+
+
+def test_split_a_cue_is_not_cut_apart_by_a_stance(nlp):
+    """ "refused to say" is one frame: its content is the clause, not "to say ..."."""
+    text = "The mayor refused to say whether the plant was safe."
+    assert [spans_text(text, c.spans) for c in claims_of(nlp, text)] == ["whether the plant was safe"]
+
+
+def test_split_clause_on_a_dropped_frame_is_its_own_claim(nlp):
+    """The frame "Gowdy said" is no claim; the "because" clause on its verb must not vanish with it."""
+    text = "Gowdy said the claim smacked of hypocrisy, because Democrats have questioned the FBI's decisions."
+    assert texts(nlp, text) == [
+        "The claim smacked of hypocrisy",
+        "Democrats have questioned the FBI's decisions",
+    ]
+
+
+def test_split_cut_frame_leaves_the_quotation_its_space(nlp):
+    """Cutting ', Clinton said:' keeps the space before the opening mark (no 'CNN“I've')."""
+    text = "Then, later that month on CNN, Clinton said: “I've never said we made a mistake.”"
+    assert all("CNN“" not in t for t in texts(nlp, text))
+
+
+def test_split_straight_mark_closes_a_curly_quotation(nlp):
+    """Web copy mixes the forms ('“A," he said'): the quotation still ends, and its frame still splits."""
+    text = '“Immunity deals should not be a requirement," Chaffetz said, adding that the deals were handed out.'
+    assert texts(nlp, text) == ["Immunity deals should not be a requirement", "The deals were handed out"]
