@@ -39,7 +39,8 @@ from claimkit.annotate.frames import (
 from claimkit.annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
 from claimkit.annotate.resolution import EntityFinder, mention_spans, ner_pipeline
 from claimkit.annotate.schema import Schema, default_schema
-from claimkit.annotate.status import ClaimSite, find_statuses
+from claimkit.annotate.status import find_statuses
+from claimkit.annotate.status_types import ClaimSite
 from claimkit.annotate.types import Claim, Label, Span, SplitArticle, merge_spans, spans_text
 
 if TYPE_CHECKING:

@@ -6,7 +6,8 @@ import pytest
 
 from claimkit.annotate.sourcing import RulePredictor
 from claimkit.annotate.splitter import split_and_label
-from claimkit.annotate.status import status_cues
+from claimkit.annotate.status_cues import status_cues
+from claimkit.annotate.status_types import CONTRADICTED, DISPUTED, Verdict
 from claimkit.annotate.types import Article, spans_text
 
 
@@ -29,6 +30,13 @@ def test_status_cues_load_from_the_cue_file():
     assert "die" in cues.event_nouns["death"]
     assert {"outdated", "exaggerate"} <= cues.verdict_words
     assert "pinocchios" in cues.rating_nouns
+
+
+def test_a_claims_own_verdict_wins_then_the_stronger_then_the_first_given():
+    assert Verdict(DISPUTED, 0.75, own=True).beats(Verdict(CONTRADICTED, 0.6))
+    assert not Verdict(CONTRADICTED, 0.6).beats(Verdict(DISPUTED, 0.75, own=True))
+    assert Verdict(CONTRADICTED, 0.55).beats(Verdict(DISPUTED, 0.65))
+    assert not Verdict(DISPUTED, 0.65).beats(Verdict(DISPUTED, 0.6))
 
 
 def test_a_that_clause_after_a_by_phrase_is_the_disputed_accusation(nlp, rules):
