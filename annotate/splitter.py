@@ -25,12 +25,21 @@ not made (``_SentenceSplitter._stands_alone``): the larger unit stays. ``claimki
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from claimkit.annotate.frames import SUBJECTS, Frame, find_frames, speaker_label, subject_of, subtree
+from claimkit.annotate.frames import (
+    SUBJECTS,
+    Frame,
+    find_frames,
+    lexicon,
+    matches,
+    speaker_label,
+    subject_of,
+    subtree,
+)
 from claimkit.annotate.nlp import ParsedArticle, ParsedParagraph, parse_articles
 from claimkit.annotate.predictor import ParsedBatchPredictor, ParsedPredictor, Predictor
 from claimkit.annotate.tokens import TokenTable
@@ -89,6 +98,15 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
             if n == 0 and n + 1 < len(para.sentences) and _label_only(words):
                 label = frozenset(t.i for t in words)  # "PENCE:" alone is no claim: it opens the next one
                 continue
+            if _frame_only(words, frames):
+                # '“Does anybody know ...?” Graham asked.' / 'Limbaugh added: “...”': who spoke, not
+                # a claim; it joins the quotation it frames, so no words of the article are lost
+                if words[-1].text == ":" and n + 1 < len(para.sentences):
+                    label = frozenset(t.i for t in words)
+                    continue
+                if claims and claims[-1].paragraph == para.index:
+                    claims[-1] = _signed(claims[-1], para, frozenset(t.i for t in words), article.id)
+                    continue
             seen: set[tuple[Span, ...]] = set()
             for unit in sentence_units(sent, granularity, frames, para.quoted, para.table):
                 if label:
@@ -119,6 +137,23 @@ def _signature(words: list[Token]) -> bool:
         and not any(t.pos_ in ("VERB", "AUX") for t in words[1:])  # the tagger calls the dash itself a VERB
         and any(t.pos_ == "PROPN" for t in words)
     )
+
+
+def _frame_only(words: list[Token], frames: Sequence[Frame]) -> bool:
+    """A sentence that is nothing but a reporting frame whose content lies in another sentence
+    ("Graham asked.", "The governor added:"): a source, a reporting verb (the frame finder finds no
+    frame without content), auxiliaries, negation, adverbs."""
+    if any(f.content_heads for f in frames):
+        return False
+    roots = [t for t in words if t.dep_ == "ROOT"]
+    if len(roots) != 1 or roots[0].pos_ != "VERB" or not matches(roots[0], lexicon().reporting_verbs):
+        return False
+    root = roots[0]
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return False
+    frame_words = subtree(subject) | {root.i}
+    return all(t.i in frame_words or t.is_punct or t.dep_ in _FRAME_EXTRAS for t in words)
 
 
 def _label_only(words: list[Token]) -> bool:
@@ -293,7 +328,11 @@ class _SentenceSplitter:
             if frame.content_heads:
                 self.frame_by_cue[frame.cue[0] if frame.kind != "verb" else _verb_of(sent, frame)] = frame
                 self.content_heads.update(frame.content_heads)
-            elif frame.kind == "stance":
+            elif frame.kind == "stance" and not any(
+                _verb_of(sent, frame) in f.content for f in frames if f.content_heads
+            ):
+                # "Clarke said he expected to sell ...": a stance inside reported content is part of
+                # that content ("He expected to sell ..."), not a frame of the author's to cut away
                 self._add_stance_content(frame)
             elif frame.kind == "according":
                 self.frame_pps.add(min(frame.cue))
@@ -506,8 +545,8 @@ class _SentenceSplitter:
 
     def _detach(self, tok: Token, kind: str) -> list[Unit]:
         head = tok.head
-        if kind == "concessive":  # the clause is the claim; "although" relates it to its head
-            marks = {c.i for c in tok.children if c.dep_ == "mark"}
+        if kind == "concessive":  # the clause is the claim; "although" / "when" relates it to its head
+            marks = {c.i for c in tok.children if c.dep_ == "mark" or (c.tag_ == "WRB" and c.i == tok.left_edge.i)}
             return [Unit(u.tokens - marks) if tok.i in u.tokens else u for u in self.split(tok, frozenset())]
         if kind in ("content", "comma_clause"):
             return self.split(tok, self.stance_extra.get(tok.i, frozenset()))

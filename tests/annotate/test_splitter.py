@@ -165,9 +165,10 @@ def test_split_stance_complement_leaves_its_frame(nlp, text, content):
     assert spans_text(text, claim.spans) == content
 
 
-def test_split_stance_frame_that_says_more_keeps_its_claim(nlp):
+def test_split_stance_inside_reported_content_stays_whole(nlp):
+    """ "it wants" is what the company said, not the author's frame: the content keeps it."""
     text = "In a statement on Monday, the company said it wants to preserve its policy."
-    assert [spans_text(text, c.spans) for c in claims_of(nlp, text)] == ["to preserve its policy"]
+    assert [spans_text(text, c.spans) for c in claims_of(nlp, text)] == ["it wants to preserve its policy"]
 
 
 def test_split_concessive_clause_is_not_dropped(nlp):
@@ -306,3 +307,15 @@ def test_split_straight_mark_closes_a_curly_quotation(nlp):
     """Web copy mixes the forms ('“A," he said'): the quotation still ends, and its frame still splits."""
     text = '“Immunity deals should not be a requirement," Chaffetz said, adding that the deals were handed out.'
     assert texts(nlp, text) == ["Immunity deals should not be a requirement", "The deals were handed out"]
+
+
+def test_split_frame_only_sentence_joins_its_quotation(nlp):
+    """'“...?” Graham asked.' ends the sentence at "?": the frame alone is no claim, it signs the quote."""
+    text = "“Does anybody know what the platform is?” Graham asked."
+    assert texts(nlp, text) == [text]
+
+
+def test_split_frame_clause_loses_its_when(nlp):
+    """A "when" clause on a dropped frame becomes a claim without "when" (a sentence, not a fragment)."""
+    text = "When he bought the mine from Patriot, Mr. Clarke said he expected to sell its coal."
+    assert texts(nlp, text) == ["He bought the mine from Patriot", "He expected to sell its coal"]
