@@ -262,6 +262,16 @@ def _is_frame_verb(verb: Token) -> bool:
     )
 
 
+def _misparsed_subject(verb: Token, head: Token) -> set[int]:
+    """The subject the parser gave the reporting verb as its object ("seemed to think [the outreach
+    ...] was phony": "outreach" a ``dobj`` of "think", "was" left without a subject): part of the
+    content, not of the frame."""
+    if any(c.dep_ in SUBJECTS for c in head.children):
+        return set()
+    objects = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < head.i]
+    return subtree(objects[0]) if objects else set()
+
+
 def _reported(head: Token) -> set[int]:
     """The content under a complement head, minus a coordinated clause with its own subject after a
     comma whose verb is itself a reporting or dispute verb ("NSO has said X, and the department has
@@ -377,7 +387,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
         if kind_pos in ("VERB", "AUX") and matches(tok, lex.reporting_verbs):
             heads = [c for c in tok.children if c.dep_ == "ccomp"]
             if heads:
-                content = set().union(*(_reported(h) for h in heads))
+                content = set().union(*(_reported(h) for h in heads), *(_misparsed_subject(tok, h) for h in heads))
                 frames.append(
                     Frame(
                         "verb",

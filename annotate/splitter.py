@@ -513,6 +513,8 @@ class _SentenceSplitter:
         reduced = (self.fine and child.dep_ in ("appos", "acl", "advcl")) or kind == "content"
         if self.sentence_finite and not reduced and not any(doc[i].tag_ in _FINITE_TAGS for i in tokens):
             return False
+        if kind == "content" and _finite_without_subject(child):
+            return False  # "Trump says | is a lie": the parser gave the clause's subject to the frame
         return not _dangles(doc, tokens) and not _subject_outside(doc, tokens)
 
     def _undo(self, child: Token, kind: str) -> None:
@@ -729,6 +731,13 @@ def _verb_of(sent: SpacySpan, frame: Frame) -> int:
         if doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("aux", "auxpass"):
             return i
     return frame.cue[0]
+
+
+def _finite_without_subject(verb: Token) -> bool:
+    """A finite clause head with no subject of its own ("Everything Trump says is a lie", parsed with
+    "Everything Trump" as the subject of "says"): cut away, it would read "Is a lie"."""
+    finite = verb.tag_ in _FINITE_TAGS or any(c.dep_ in _AUX and c.tag_ in _FINITE_TAGS for c in verb.children)
+    return verb.pos_ in ("VERB", "AUX") and finite and not any(c.dep_ in SUBJECTS for c in verb.children)
 
 
 def _has_object(verb: Token) -> bool:

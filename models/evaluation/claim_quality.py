@@ -168,9 +168,18 @@ def text_matches_spans(claim: Claim, article_text: str) -> bool:
 
 
 def missing_subject(tokens: Sequence[Token]) -> bool:
-    """A verb of the claim whose subject is outside the claim (relative pronouns stand for their noun)."""
+    """A verb of the claim whose subject is outside the claim (relative pronouns stand for their noun),
+    or a finite complement clause cut from a verb outside the claim with no subject at all ("Is a lie
+    unless proven otherwise", where the parser gave "Everything Trump" to "says")."""
     inside = {t.i for t in tokens}
     for verb in tokens:
+        if (
+            verb.dep_ == "ccomp"
+            and verb.head.i not in inside
+            and verb.tag_ in _FINITE_TAGS
+            and not any(c.dep_ in _SUBJECTS for c in verb.children)
+        ):
+            return True
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
         for subject in subjects:
             if subject.i in inside or any(t.i in inside for t in subject.conjuncts):

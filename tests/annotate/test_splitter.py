@@ -319,3 +319,9 @@ def test_split_frame_clause_loses_its_when(nlp):
     """A "when" clause on a dropped frame becomes a claim without "when" (a sentence, not a fragment)."""
     text = "When he bought the mine from Patriot, Mr. Clarke said he expected to sell its coal."
     assert texts(nlp, text) == ["He bought the mine from Patriot", "He expected to sell its coal"]
+
+
+def test_split_content_without_its_subject_stays_whole(nlp):
+    """The parser gives "Everything Trump" to "says": cut, the content would read "Is a lie ..."."""
+    text = "Everything Trump says is a lie unless proven otherwise."
+    assert texts(nlp, text) == [text]

@@ -177,3 +177,8 @@ def test_malformed_rate_on_polnear_dev(nlp):
     for granularity, summary in report["corpora"]["polnear-dev"]["granularities"].items():
         assert summary["claims"] > 500, granularity
         assert summary["malformed_rate"] <= 0.01, (granularity, summary["malformed_rate"])
+
+
+def test_complement_clause_without_any_subject_is_wrong_subject(nlp):
+    s = "Everything Trump says is a lie unless proven otherwise."
+    assert "wrong_subject" in kinds_of(nlp, s, "Is a lie unless proven otherwise", ["is a lie unless proven otherwise"])
