@@ -398,7 +398,7 @@ class _SentenceSplitter:
             return "concessive"
         if dep == "advcl" and self._frame_clause(tok):
             return "concessive"  # "X said A, because B": the frame is no claim, B is one of its own
-        if dep == "relcl" and _non_restrictive(tok):
+        if dep == "relcl" and _non_restrictive(tok) and _subject_relative(tok):
             # restrictive ones stay in both granularities: cutting them lowered PropSegmEnt F1 on each
             # half of dev (docs/evaluation.md), and "the company that sells spyware" is one referent
             return "relcl"
@@ -754,6 +754,15 @@ def _concessive(verb: Token) -> bool:
         and any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in verb.children)
         and any(c.dep_ in SUBJECTS for c in verb.children)
     )
+
+
+def _subject_relative(relcl: Token) -> bool:
+    """Whether the relative pronoun is the clause's subject, so that its noun in its place makes a
+    sentence ("the list, which prevents ..." → "The list prevents ..."). An object or possessive
+    one would not ("an aspect, which the bank detailed" → "An aspect the bank detailed"; "Sanders,
+    whose candidacy was ..."): such a clause stays in its sentence's claim."""
+    pronoun = relcl.left_edge
+    return pronoun.lower_ in _RELATIVE_PRONOUNS and pronoun.lower_ != "whose" and pronoun.dep_ in SUBJECTS
 
 
 def _non_restrictive(relcl: Token) -> bool:

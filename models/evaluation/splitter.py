@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 THRESHOLDS: dict[str, float] = {"jaccard_0.8": 0.8, "exact": 1.0, "jaccard_0.5": 0.5}
 PRIMARY_METRIC = "jaccard_0.8"
+HALVES: dict[str, int] = {"A": 0, "B": 1}
+"""PropSegmEnt dev in two halves of alternate sentences (A: even positions, B: odd): a rule is chosen
+on one half and judged on the other (docs/evaluation.md)."""
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -106,6 +109,10 @@ def evaluate_splitter(
             "claimkit": score_segmentations(list(zip(predicted, golds, strict=True))),
             "whole_sentence": score_segmentations(list(zip(whole, golds, strict=True))),
         },
+        "halves": {
+            half: score_segmentations(list(zip(predicted, golds, strict=True))[start::2])[PRIMARY_METRIC]
+            for half, start in HALVES.items()
+        },
     }
 
 
@@ -124,6 +131,13 @@ def split_report_markdown(report: dict[str, Any]) -> str:
     for system, scores in report["systems"].items():
         for name, s in scores.items():
             lines.append(f"| {system} | {name} | {s['precision']:.1f} | {s['recall']:.1f} | {s['f1']:.1f} |")
+    if "halves" in report:
+        lines += [
+            "",
+            "Halves (alternate sentences; choose a rule on one, report the other): "
+            + ", ".join(f"{h} F1 {v['f1']:.2f}" for h, v in report["halves"].items())
+            + f" ({PRIMARY_METRIC}).",
+        ]
     lines += [
         "",
         "Reference points (corpus README): whole sentence 15.5; spaCy clause rules 26–34; "

@@ -325,3 +325,16 @@ def test_split_content_without_its_subject_stays_whole(nlp):
     """The parser gives "Everything Trump" to "says": cut, the content would read "Is a lie ..."."""
     text = "Everything Trump says is a lie unless proven otherwise."
     assert texts(nlp, text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cross-selling was a key aspect of the bank's strategy, which the bank detailed in its filings.",
+        "The tax code is unfair to workers, whose wages are taxed at higher rates.",
+    ],
+)
+def test_split_object_or_possessive_relative_clause_stays(nlp, text):
+    """Only a subject relative makes a sentence with its noun in its place ("An aspect the bank
+    detailed" and "Workers whose wages are taxed" would not)."""
+    assert texts(nlp, text) == [text]

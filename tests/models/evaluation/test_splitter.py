@@ -47,3 +47,5 @@ def test_propsegment_splitter_beats_whole_sentence_on_dev(propsegment_dir, nlp):
     whole = report["systems"]["whole_sentence"]["jaccard_0.8"]["f1"]
     assert report["sentences"] == 60
     assert ours > whole
+    assert set(report["halves"]) == {"A", "B"}  # alternate sentences, each scored on its own
+    assert all(h["f1"] > 0 for h in report["halves"].values())
