@@ -262,6 +262,19 @@ def _is_frame_verb(verb: Token) -> bool:
     )
 
 
+def indirect_question(head: Token) -> bool:
+    """A complement that asks rather than states ("questioned whether Obama was prepared", "asked how
+    she would do it"): it is content, but cut from its frame it would be a question without its
+    asker, no claim; so the splitter keeps it in the frame's claim."""
+    first = head.left_edge
+    if first.lower_ in ("whether", "if"):
+        return first.dep_ == "mark" and first.head.i == head.i  # not "if elected, ..." inside it
+    if first.tag_ not in ("WDT", "WP", "WP$", "WRB"):
+        return False
+    word = first if first.head.i == head.i else first.head  # "how important it is": "how" on "important"
+    return word.head.i == head.i and word.dep_ not in ("advcl", "relcl", "nsubj", "csubj")
+
+
 def _misparsed_subject(verb: Token, head: Token) -> set[int]:
     """The subject the parser gave the reporting verb as its object ("seemed to think [the outreach
     ...] was phony": "outreach" a ``dobj`` of "think", "was" left without a subject): part of the
@@ -394,7 +407,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                         tuple(cue_tokens(tok)),
                         tuple(_source_tokens(tok)),
                         frozenset(content),
-                        tuple(h.i for h in heads),
+                        tuple(h.i for h in heads if not indirect_question(h)),
                     )
                 )
                 continue
@@ -464,7 +477,10 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
         if tok.lower_ in lex.attribution_adverbs:
             head = clause_root(tok.head)
             frames.append(Frame("adverb", (tok.i,), (), frozenset(subtree(head) - {tok.i})))
-    return frames
+    # "refused to say whether ...": one frame whose cue is "refused to say", not also a stance
+    # "refused | to say ..." (which would win on content share and cut the cue apart)
+    in_cues = {i for f in frames if f.kind == "verb" for i in f.cue[:-1]}
+    return [f for f in frames if not (f.kind == "stance" and f.cue[0] in in_cues)]
 
 
 def _closing_form(t: TokenTable, i: int) -> bool:

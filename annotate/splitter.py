@@ -100,13 +100,8 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
                 continue
             if _frame_only(words, frames):
                 # '“Does anybody know ...?” Graham asked.' / 'Limbaugh added: “...”': who spoke, not
-                # a claim; it joins the quotation it frames, so no words of the article are lost
-                if words[-1].text == ":" and n + 1 < len(para.sentences):
-                    label = frozenset(t.i for t in words)
-                    continue
-                if claims and claims[-1].paragraph == para.index:
-                    claims[-1] = _signed(claims[-1], para, frozenset(t.i for t in words), article.id)
-                    continue
+                # a claim, like the frame "NSO has said" inside a sentence (a claim stays in one sentence)
+                continue
             seen: set[tuple[Span, ...]] = set()
             for unit in sentence_units(sent, granularity, frames, para.quoted, para.table):
                 if label:
@@ -322,17 +317,12 @@ class _SentenceSplitter:
         self.kept_content: set[int] = set()  # frame verbs whose content could not stand alone
         self.stance_extra: dict[int, frozenset[int]] = {}  # stance content head -> the other complements
         self.absorbed: set[int] = set()  # complements carried by another head's claim
-        # frames with a content clause first: "refused to say | whether ..." is one frame, and the
-        # stance "refused | to say" must not cut its own cue apart (checked in _add_stance_content)
+        # frames with a content clause first, so that a stance on the same verb finds it registered
         for frame in sorted(frames, key=lambda f: not f.content_heads):
             if frame.content_heads:
                 self.frame_by_cue[frame.cue[0] if frame.kind != "verb" else _verb_of(sent, frame)] = frame
                 self.content_heads.update(frame.content_heads)
-            elif frame.kind == "stance" and not any(
-                _verb_of(sent, frame) in f.content for f in frames if f.content_heads
-            ):
-                # "Clarke said he expected to sell ...": a stance inside reported content is part of
-                # that content ("He expected to sell ..."), not a frame of the author's to cut away
+            elif frame.kind == "stance" and not _inside_other_frame(_verb_of(sent, frame), frames):
                 self._add_stance_content(frame)
             elif frame.kind == "according":
                 self.frame_pps.add(min(frame.cue))
@@ -731,6 +721,12 @@ def _verb_of(sent: SpacySpan, frame: Frame) -> int:
         if doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("aux", "auxpass"):
             return i
     return frame.cue[0]
+
+
+def _inside_other_frame(verb: int, frames: Sequence[Frame]) -> bool:
+    """Whether a stance verb lies inside another frame's reported content ("Clarke said he expected
+    to sell ...": "He expected to sell ..." is what he said, not a frame of the author's to cut away)."""
+    return any(f.content_heads and verb in f.content for f in frames)
 
 
 def _finite_without_subject(verb: Token) -> bool:

@@ -283,9 +283,9 @@ def test_split_frame_that_says_more_keeps_its_complement(nlp, text):
 
 
 def test_split_a_cue_is_not_cut_apart_by_a_stance(nlp):
-    """ "refused to say" is one frame: its content is the clause, not "to say ..."."""
+    """ "refused to say" is one frame (not "refused | to say ..."); its content, a question, stays with it."""
     text = "The mayor refused to say whether the plant was safe."
-    assert [spans_text(text, c.spans) for c in claims_of(nlp, text)] == ["whether the plant was safe"]
+    assert texts(nlp, text) == [text]
 
 
 def test_split_clause_on_a_dropped_frame_is_its_own_claim(nlp):
@@ -309,10 +309,10 @@ def test_split_straight_mark_closes_a_curly_quotation(nlp):
     assert texts(nlp, text) == ["Immunity deals should not be a requirement", "The deals were handed out"]
 
 
-def test_split_frame_only_sentence_joins_its_quotation(nlp):
-    """'“...?” Graham asked.' ends the sentence at "?": the frame alone is no claim, it signs the quote."""
+def test_split_frame_only_sentence_is_no_claim(nlp):
+    """'“...?” Graham asked.' ends the sentence at "?": the frame alone is no claim."""
     text = "“Does anybody know what the platform is?” Graham asked."
-    assert texts(nlp, text) == [text]
+    assert texts(nlp, text) == ["“Does anybody know what the platform is?”"]
 
 
 def test_split_frame_clause_loses_its_when(nlp):
@@ -338,3 +338,20 @@ def test_split_object_or_possessive_relative_clause_stays(nlp, text):
     """Only a subject relative makes a sentence with its noun in its place ("An aspect the bank
     detailed" and "Workers whose wages are taxed" would not)."""
     assert texts(nlp, text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clinton questioned whether Obama was prepared to face emergencies.",
+        "She explained how important it is to combat this narrative.",
+    ],
+)
+def test_split_indirect_question_stays_with_its_asker(nlp, text):
+    """'Whether Obama was prepared ...' alone is a question without its asker, no claim."""
+    assert texts(nlp, text) == [text]
+
+
+def test_split_conditional_inside_content_is_no_question(nlp):
+    text = "He said if elected, he would leave such decisions to military leaders."
+    assert texts(nlp, text) == ["If elected, he would leave such decisions to military leaders"]
