@@ -362,6 +362,8 @@ class _SentenceSplitter:
         if tok.i in self.frame_pps:
             return "frame"
         dep, head = tok.dep_, tok.head
+        if dep == "conj" and not _coordinated(tok):
+            return None  # "no evidence whatsoever this would have ...": a parsing slip, not "and"
         if dep == "conj" and tok.pos_ in ("VERB", "AUX") and head.pos_ in ("VERB", "AUX"):
             # "wants to triple A, grow B": a conjunct under a to-infinitive stays, its claim would
             # lose "wants to"
@@ -503,6 +505,9 @@ class _SentenceSplitter:
         reduced = (self.fine and child.dep_ in ("appos", "acl", "advcl")) or kind == "content"
         if self.sentence_finite and not reduced and not any(doc[i].tag_ in _FINITE_TAGS for i in tokens):
             return False
+        borrowed = core.tokens - subtree(child) - _shared_auxiliaries(child, child.head)
+        if kind in ("conj", "advcl", "parataxis") and any(_stray_finite(doc[i]) for i in borrowed):
+            return False  # the subject it would borrow holds a main verb: the parse went wrong above it
         if kind == "content" and _finite_without_subject(child):
             return False  # "Trump says | is a lie": the parser gave the clause's subject to the frame
         return not _dangles(doc, tokens) and not _subject_outside(doc, tokens)
@@ -721,6 +726,29 @@ def _verb_of(sent: SpacySpan, frame: Frame) -> int:
         if doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("aux", "auxpass"):
             return i
     return frame.cue[0]
+
+
+def _stray_finite(token: Token) -> bool:
+    """A finite verb (or its auxiliary) inside a noun phrase that is not in a clause of its own
+    ("people were mistakenly charged fees" parsed as a subject, "charged" an adjective of "fees");
+    a relative or complement clause in a subject is fine ("the company that makes Pegasus")."""
+    if token.tag_ not in _FINITE_TAGS:
+        return False
+    verb = token.head if token.dep_ in _AUX else token
+    return verb.dep_ not in ("relcl", "acl", "ccomp", "advcl", "csubj", "csubjpass", "conj", "xcomp")
+
+
+def _coordinated(conj: Token) -> bool:
+    """Whether a conjunct is marked as one: a coordinating conjunction of its head's list before it,
+    or a separator right before it ("A, B and C"; "saw ..., got ... or were confused"). Without
+    either, "conj" is the parser's guess for something else ("There's no evidence whatsoever this
+    would ...", "friends, who I think up until now have been ..."), and a cut would change the meaning."""
+    before = conj.left_edge.i - 1
+    if before >= 0 and conj.doc[before].text in _SEPARATORS:
+        return True
+    return any(c.dep_ in ("cc", "preconj") and c.i < conj.left_edge.i for c in conj.head.children) or any(
+        c.dep_ == "cc" for c in conj.children
+    )
 
 
 def _inside_other_frame(verb: int, frames: Sequence[Frame]) -> bool:

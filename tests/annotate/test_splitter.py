@@ -355,3 +355,15 @@ def test_split_indirect_question_stays_with_its_asker(nlp, text):
 def test_split_conditional_inside_content_is_no_question(nlp):
     text = "He said if elected, he would leave such decisions to military leaders."
     assert texts(nlp, text) == ["If elected, he would leave such decisions to military leaders"]
+
+
+def test_split_unmarked_conjunct_is_a_parsing_slip(nlp):
+    """No "and", no comma: the parser's "conj" here is the evidence's content; a cut would say the opposite."""
+    text = "There's no empirical evidence whatsoever this would have any effect on management decisions."
+    assert texts(nlp, text) == [text]
+
+
+def test_split_conjunct_does_not_borrow_a_subject_holding_a_verb(nlp):
+    """'people were mistakenly charged fees' parsed as the subject of 'saw': no claim borrows it."""
+    text = "In the scandal, people were mistakenly charged fees, saw their credit ratings fall, got credit cards."
+    assert texts(nlp, text) == [text]
