@@ -64,6 +64,7 @@ _STANCE_COMPLEMENTS = frozenset({"xcomp", "dobj", "ccomp", "oprd"})
 _PREDICATE_COMPLEMENTS = frozenset({"xcomp", "ccomp", "oprd"})
 _CONCESSIVE = frozenset({"although", "though", "whereas", "while"})
 _VERB_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp"})
+_FACTIVE_CONNECTIVES = frozenset({"because", "since", "as", "after", "when", "while", "although", "though", "whereas"})
 _FRAME_EXTRAS = frozenset({"aux", "auxpass", "neg", "advmod", "cc", "mark", "prt"})
 
 
@@ -414,10 +415,15 @@ class _SentenceSplitter:
     def _frame_clause(self, clause: Token) -> bool:
         """A finite clause with its own subject that hangs on a reporting verb ("Gowdy said A, because
         B", "..., she said, as the crowd cheered"): the verb's frame is no claim, so the clause would
-        vanish with it; it is a claim of its own, like a concessive clause."""
+        vanish with it; it is a claim of its own, like a concessive clause. Only a clause whose
+        connective leaves it true ("because", "after", "when", ...): "before city officials had
+        weighed in" says they had not, and "if ..." says nothing happened."""
         frame = self.frame_by_cue.get(clause.head.i)
+        connective = next((c for c in clause.children if c.dep_ == "mark" or c.tag_ == "WRB"), None)
         return (
             frame is not None
+            and connective is not None
+            and connective.lower_ in _FACTIVE_CONNECTIVES
             and frame.kind == "verb"
             and clause.tag_ in _FINITE_TAGS | {"VBN"}
             and any(c.dep_ in SUBJECTS for c in clause.children)
@@ -508,6 +514,10 @@ class _SentenceSplitter:
         borrowed = core.tokens - subtree(child) - _shared_auxiliaries(child, child.head)
         if kind in ("conj", "advcl", "parataxis") and any(_stray_finite(doc[i]) for i in borrowed):
             return False  # the subject it would borrow holds a main verb: the parse went wrong above it
+        if any(doc[i].lower_ in _RELATIVE_PRONOUNS and doc[i].dep_ in SUBJECTS for i in borrowed) and not any(
+            i in self.substitutes for i in borrowed
+        ):
+            return False  # "a family who has ... and doesn't qualify": "Who doesn't qualify" is no sentence
         if kind == "content" and _finite_without_subject(child):
             return False  # "Trump says | is a lie": the parser gave the clause's subject to the frame
         return not _dangles(doc, tokens) and not _subject_outside(doc, tokens)

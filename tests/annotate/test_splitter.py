@@ -367,3 +367,14 @@ def test_split_conjunct_does_not_borrow_a_subject_holding_a_verb(nlp):
     """'people were mistakenly charged fees' parsed as the subject of 'saw': no claim borrows it."""
     text = "In the scandal, people were mistakenly charged fees, saw their credit ratings fall, got credit cards."
     assert texts(nlp, text) == [text]
+
+
+def test_split_non_factive_clause_on_a_frame_is_not_a_claim(nlp):
+    """"before officials had weighed in" says they had not: cut out, it would assert the opposite."""
+    text = "Before city officials had weighed in with any explanation, Trump said that it was a bomb."
+    assert texts(nlp, text) == ["It was a bomb"]
+
+
+def test_split_conjunct_does_not_borrow_a_relative_pronoun(nlp):
+    text = "Take a family who has its sights on a state university and doesn't qualify for any grants."
+    assert not any(t.startswith("Who") for t in texts(nlp, text))
