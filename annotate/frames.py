@@ -45,6 +45,7 @@ class Lexicon:
     statement_nouns: frozenset[str]
     attribution_adverbs: frozenset[str]
     passive_reporting_verbs: frozenset[str]
+    aspectual_verbs: frozenset[str]
     hedge_words: frozenset[str]
     hedge_phrases: tuple[tuple[str, ...], ...]
     dispute_verbs: frozenset[str]

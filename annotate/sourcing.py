@@ -72,7 +72,6 @@ RULE_VALUES: dict[str, tuple[str, ...]] = {
 }
 _HEDGE_MODALS = frozenset({"may", "might", "could"})
 # Aspectual verbs: "continued to deny" performs the denial, only timing it.
-_ASPECTUAL = frozenset({"continue", "go", "keep", "begin", "start", "proceed"})
 
 
 @dataclass(frozen=True)
@@ -349,7 +348,9 @@ def _act_verb(root: Token, acts: SpeechActs) -> Token | None:
     allowed to deny") or hand it to their object ("forced Stumpf to admit"). None for a negated
     act ("has not disputed this": a verdict on another claim, read by the status rules)."""
     verbs = [root]
-    if root.lemma_.lower() in _ASPECTUAL and not any(c.dep_ in ("dobj", "dative") for c in root.children):
+    if root.lemma_.lower() in lexicon().aspectual_verbs and not any(
+        c.dep_ in ("dobj", "dative") for c in root.children
+    ):
         verbs += [c for c in root.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and _to_infinitive(c)]
     for verb in verbs:
         lemma = verb.lemma_.lower()

@@ -29,7 +29,6 @@ class StatusCues:
     receiving_verbs: frozenset[str]
     claim_nouns: frozenset[str] = frozenset()
     object_bound_verbs: frozenset[str] = frozenset()
-    aspectual_verbs: frozenset[str] = frozenset()
     hypothetical_auxiliaries: frozenset[str] = frozenset()
     conditional_marks: frozenset[str] = frozenset()
     correction_conjunctions: frozenset[str] = frozenset()
@@ -56,7 +55,6 @@ def status_cues() -> StatusCues:
         receiving_verbs=words("receiving_verbs"),
         claim_nouns=words("claim_nouns"),
         object_bound_verbs=words("object_bound_verbs"),
-        aspectual_verbs=words("aspectual_verbs"),
         hypothetical_auxiliaries=words("hypothetical_auxiliaries"),
         conditional_marks=words("conditional_marks"),
         correction_conjunctions=words("correction_conjunctions"),

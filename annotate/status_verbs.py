@@ -178,7 +178,7 @@ class VerbVerdicts:
         for tok in chain:
             for child in tok.children:
                 if child.dep_ == "aux" and child.lower_ == "to":
-                    if not (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in cues.aspectual_verbs):
+                    if not (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in self.lex.aspectual_verbs):
                         return True
                 if child.dep_ in ("aux", "auxpass") and child.lower_ in cues.hypothetical_auxiliaries:
                     return True
