@@ -63,16 +63,29 @@ def first_names() -> dict[str, frozenset[str]]:
 
 
 def _role_words(para: ParsedParagraph, m: Mention) -> set[str]:
-    """Role words right before a name or in apposition to it: "businessman Donald Trump",
-    "Gov. Chris Christie", "Trump, the candidate"."""
+    """What the article calls a named mention: the nouns that describe it syntactically, so that
+    "the spokesman" finds "State Department spokesman John Kirby" and "the group" finds "the
+    abortion rights group NARAL". A describing word is a title inside the mention ("Gov. Chris
+    Christie"), a modifier or apposition attached to it ("businessman Donald Trump", "Trump, the
+    candidate", "Kirby, a spokesman for ..."), the noun it stands in apposition to, or the predicate
+    of a copula it is subject of ("Trump is the candidate"). Words merely near the name do not count:
+    in "the fighter the candidate had in Corey Lewandowski", Lewandowski is no candidate."""
     doc = para.doc
-    tokens = [*doc[max(0, m.start - 3) : m.end]]
-    head = doc[m.end - 1]
-    tokens += [c for c in head.children if c.dep_ in ("appos", "compound")]
+    inside = range(m.start, m.end)
+    tokens = [doc[i] for i in inside]
+    for i in inside:
+        for child in doc[i].children:
+            if child.i in inside or child.dep_ not in ("compound", "amod", "appos", "nmod"):
+                continue
+            tokens.append(child)
+            tokens += [g for g in child.children if g.dep_ == "compound"]  # "campaign spokesman"
+    head = _chain_head(para, m)
     if head.dep_ == "appos":
         tokens.append(head.head)
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ == "be":
+        tokens += [c for c in head.head.children if c.dep_ == "attr"]
     words = {t.lemma_.lower().rstrip(".") for t in tokens} | {t.lower_.rstrip(".") for t in tokens}
-    return {_ROLE_ALIASES[w] for w in words if w in _ROLE_ALIASES}
+    return {_ROLE_ALIASES.get(w, w) for w in words}
 
 
 # Role words and the abbreviations that stand for them before a name.
@@ -222,9 +235,18 @@ class EntityFinder:
                 return self._is_person(p, m)
             return m.label in (*labels, "") and not self._is_person(p, m)
 
+        def called(p: ParsedParagraph, m: Mention) -> bool:
+            """The article calls the mention by the noun: a person by a title or role attached to the
+            name ("Sen. Bernie Sanders", "spokesman John Kirby"), never by the word after it ("Trump
+            spokesman Hope Hicks" is no spokesman); an organization also by a name holding the noun
+            ("Family Circle magazine")."""
+            if kind == "PERSON":
+                return noun in _role_words(p, m)
+            return noun in _words(p, m) or noun in _role_words(p, m)
+
         def named(window: int | None) -> Mention | None:
             return self._search(
-                para, head, lambda p, m: noun in _words(p, m) and fits(p, m), subjects_first=False, window=window
+                para, head, lambda p, m: called(p, m) and fits(p, m), subjects_first=False, window=window
             )
 
         if noun:  # a name holding the noun ("the court" → "the Supreme Court") is worth a longer look back
@@ -244,6 +266,8 @@ class EntityFinder:
             titled = self._search(para, head, lambda p, m: self._is_person(p, m) and noun in _role_words(p, m))
             if titled is not None:  # "businessman Donald Trump", "Gov. Chris Christie" earlier
                 return titled
+            if noun not in self.lex.generic_person_nouns:
+                return None  # "the spokesman", "the aide": the one the article introduced so, or someone unnamed
             return self._search(para, head, lambda p, m: self._is_person(p, m)) or self._salient(para, head)
         if kind == "PERSON":
             gender = PRONOUN_GENDER.get(head.lower_, "")
@@ -392,7 +416,7 @@ class EntityFinder:
         described = {i for c in head.children if _proper_adjective(c) for i in subtree(c)}
         if any(t.pos_ == "PROPN" and t.i not in described for t in head.subtree):
             return None  # "the Clinton campaign", "Trump's lawyer", "the senator from Texas": named
-        if lemma in self.lex.generic_person_nouns:
+        if lemma in self.lex.generic_person_nouns or lemma in self.lex.person_roles:
             return "PERSON", lemma  # "the Florida senator", "the Democratic senator": still a person to find
         if described:
             return None  # "the Saudi government", "the Israeli company": named by the adjective
@@ -435,7 +459,9 @@ class EntityFinder:
                 found = [
                     m
                     for m in self._mentions(here, sent.start, min(sent.end, limit))
-                    if not (outside and m.start in here.quoted) and ok(here, m)
+                    if not (outside and m.start in here.quoted)
+                    and not (p == para.index and _binds(here, m, head))
+                    and ok(here, m)
                 ]
                 if not found:
                     continue
@@ -595,6 +621,27 @@ def _chain_head(para: ParsedParagraph, m: Mention) -> Token:
         if not m.start <= doc[i].head.i < m.end or doc[i].head.i == i:
             return doc[i]
     return doc[m.end - 1]
+
+
+def _binds(para: ParsedParagraph, m: Mention, source: Token) -> bool:
+    """A full noun phrase never refers to the subject of a clause it lies inside (binding
+    Principle C): in "Mr. Bannon backs Mr. Trump's instincts, which the candidate has made ...",
+    the candidate is not Bannon. Pronouns may ("Clinton said she ..."), so only nouns are bound; a
+    clause coordinated with the subject's is not inside it ("The FBI was warned, but the bureau ...")."""
+    if source.pos_ == "PRON" or source.lower_ in PERSON_PRONOUNS | THING_PRONOUNS | RELATIVE_PRONOUNS:
+        return False
+    subject = _chain_head(para, m)
+    if subject.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    clause = subject.head
+    token = source
+    while token.head.i != token.i:  # up to the subject's clause; a coordinate clause is free of it
+        if token.dep_ in ("conj", "parataxis"):  # "The FBI was warned, but the bureau ..."
+            return False
+        token = token.head
+        if token.i == clause.i:
+            return True
+    return False
 
 
 def _words(para: ParsedParagraph, m: Mention) -> set[str]:

@@ -51,6 +51,13 @@ def _finder(nlp, text: str, labels: dict[str, str]) -> tuple[EntityFinder, objec
     return finder, parsed.paragraphs[-1]
 
 
+def _name(finder: EntityFinder, mention) -> str | None:
+    """The text of a resolved mention, wherever in the article it lies."""
+    if mention is None:
+        return None
+    return finder.paragraphs[mention.para].doc[mention.start : mention.end].text
+
+
 # -- antecedent choice -----------------------------------------------------------------------------
 
 
@@ -116,6 +123,68 @@ def test_speaker_pronoun_skips_names_inside_the_quotation(nlp, rules):
     claim = claim_with(labelled(nlp, rules, text), "stakes are higher")
     assert claim.labels["source"].value == "he"
     assert resolved(text, claim) == "Josh Hendler"
+
+
+def test_role_noun_finds_the_person_the_article_introduced_in_that_role(nlp):
+    """ "the spokesman" is the man named as spokesman, not the nearer person who spoke before him."""
+    finder, para = _finder(
+        nlp,
+        "Campaign spokesman John Kirby defended the plan. Later Maria Keller criticized it.\n\n"
+        "The spokesman said the plan would work.",
+        {"John Kirby": "PERSON", "Maria Keller": "PERSON"},
+    )
+    spokesman = next(t for t in para.doc if t.lower_ == "spokesman")
+    assert _name(finder, finder.resolve(para, spokesman)) == "John Kirby"
+
+
+def test_role_noun_without_a_named_holder_stays_unresolved(nlp):
+    """A role outside the list of protagonist nouns ("the aide") refers to whoever the article
+    called so, and when nobody was, it is an unnamed person, not the nearest name."""
+    finder, para = _finder(
+        nlp,
+        "Maria Keller criticized the plan.\n\nThe aide said the plan would fail.",
+        {"Maria Keller": "PERSON"},
+    )
+    aide = next(t for t in para.doc if t.lower_ == "aide")
+    assert finder.resolve(para, aide) is None
+
+
+def test_role_word_must_be_attached_to_the_name(nlp):
+    """In "the fighter the candidate had in Corey Lewandowski" the word "candidate" stands near the
+    name without describing it: Lewandowski is no candidate; the candidate is Trump."""
+    finder, para = _finder(
+        nlp,
+        "Republican candidate Donald Trump spoke in Ohio. He is the kind of fighter the candidate had in Corey Lewandowski.\n\n"
+        "The candidate said the race was close.",
+        {"Donald Trump": "PERSON", "Corey Lewandowski": "PERSON"},
+    )
+    finder._names = {"trump": "m", "lewandowski": "m"}
+    candidate = next(t for t in para.doc if t.lower_ == "candidate")
+    assert _name(finder, finder.resolve(para, candidate)) == "Donald Trump"
+
+
+def test_organization_noun_finds_the_name_it_describes(nlp):
+    """ "the group" is NARAL, introduced as "the abortion rights group NARAL", though NER labels nothing."""
+    finder, para = _finder(
+        nlp,
+        "He was joined by Ilyse Hogue, president of the abortion rights group NARAL.\n\n"
+        "The group said that the law was harmful.",
+        {"Ilyse Hogue": "PERSON"},
+    )
+    group = next(t for t in para.doc if t.lower_ == "group")
+    assert _name(finder, finder.resolve(para, group)) == "NARAL"
+
+
+def test_noun_source_never_refers_to_the_subject_of_its_own_clause(nlp):
+    """Principle C: in "Mr. Bannon backs Mr. Trump's instincts, which the candidate has made ..."
+    the candidate cannot be Bannon, whose clause holds it."""
+    finder, para = _finder(
+        nlp,
+        "Mr. Bannon has been a supporter of Mr. Trump's instincts, which the candidate has made central.",
+        {"Mr. Bannon": "PERSON", "Mr. Trump": "PERSON"},
+    )
+    candidate = next(t for t in para.doc if t.lower_ == "candidate")
+    assert _name(finder, finder.resolve(para, candidate)) == "Mr. Trump"
 
 
 def test_nationality_adjective_names_the_body(nlp):
