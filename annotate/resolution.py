@@ -46,6 +46,7 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 THING_PRONOUNS = frozenset({"it", "its"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "president", "senator", "governor"})
+_PERSON_TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen."})  # only people bear these
 PRONOUN_GENDER: Mapping[str, str] = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _TITLE_GENDER: Mapping[str, str] = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
 _TITLE_GENDER = {**_TITLE_GENDER, "congressman": "m", "congresswoman": "f", "businessman": "m", "businesswoman": "f"}
@@ -385,8 +386,8 @@ class EntityFinder:
     def _is_person(self, para: ParsedParagraph, m: Mention) -> bool:
         """NER says PERSON, or the mention ends in the last name of a person NER found in the article
         ("Trump" alone, which NER often leaves unlabelled)."""
-        if m.label == "PERSON":
-            return True
+        if m.label == "PERSON" or para.doc[m.start].lower_ in _PERSON_TITLES:
+            return True  # "Gov. Mike Pence of Indiana": NER labels its last word, a place
         if m.label not in ("", "ORG", "NORP") or m.end - m.start > 2:
             return False
         last = para.doc[m.end - 1].lower_
@@ -394,11 +395,18 @@ class EntityFinder:
         return last in self._person_names() and nxt not in ("campaign", "administration", "organization")
 
     def gender(self, para: ParsedParagraph, m: Mention) -> str:
+        """'m', 'f' or '' (unknown): from a title or first name before the last name, else the
+        article's table of last names; a person named by first name alone ("Hillary", "Bernie")
+        has that name's gender."""
         doc = para.doc
         words = [doc[i].lower_ for i in range(max(0, m.start - 1), m.end - 1)]
         hint = next((_TITLE_GENDER[w] for w in words if w in _TITLE_GENDER), "")
         hint = hint or next((g for w in words for g in ("m", "f") if w in self._first_names()[g]), "")
-        return hint or self._person_names().get(doc[m.end - 1].lower_, "")
+        last = doc[m.end - 1].lower_
+        hint = hint or self._person_names().get(last, "")
+        if hint or m.end - m.start != 1:
+            return hint
+        return next((g for g in ("m", "f") if last in self._first_names()[g]), "")
 
     def _wanted(self, head: Token) -> tuple[str, str] | None:
         """What a source needs to resolve to: (PERSON | ORG | campaign, a noun its name should hold)."""

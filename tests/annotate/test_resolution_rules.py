@@ -187,6 +187,29 @@ def test_noun_source_never_refers_to_the_subject_of_its_own_clause(nlp):
     assert _name(finder, finder.resolve(para, candidate)) == "Mr. Trump"
 
 
+def test_first_name_alone_has_its_gender(nlp):
+    """ "Hillary" alone is a woman: "he" skips her for the man named before."""
+    finder, para = _finder(
+        nlp,
+        "Donald Trump spoke in Ohio. His critics attacked Hillary.\n\nHe said the race was close.",
+        {"Donald Trump": "PERSON", "Hillary": "PERSON"},
+    )
+    finder._names = {"trump": "m"}
+    he = next(t for t in para.doc if t.lower_ == "he")
+    assert _name(finder, finder.resolve(para, he)) == "Donald Trump"
+
+
+def test_titled_name_is_a_person_whatever_its_last_word(nlp):
+    """ "Gov. Mike Pence of Indiana" ends in a place, but the title makes it a person: "it" is not him."""
+    finder, para = _finder(
+        nlp,
+        "Acme Corp. hired a lawyer. Then Gov. Mike Pence of Indiana spoke.\n\nIt said the deal was fair.",
+        {"Acme Corp.": "ORG", "Gov. Mike Pence of Indiana": "GPE"},
+    )
+    it = next(t for t in para.doc if t.lower_ == "it")
+    assert _name(finder, finder.resolve(para, it)) == "Acme Corp."
+
+
 def test_nationality_adjective_names_the_body(nlp):
     """ "the Saudi government" is named by its adjective: nothing to resolve, not the country before."""
     finder, para = _finder(
