@@ -473,7 +473,7 @@ class EntityFinder:
                 ]
                 if not found:
                     continue
-                subjects = [m for m in found if _chain_head(here, m).dep_ in ("nsubj", "nsubjpass")]
+                subjects = [m for m in found if _is_subject(here, m)]
                 if subjects_first and subjects:
                     return subjects[0]
                 if salient:
@@ -629,6 +629,15 @@ def _chain_head(para: ParsedParagraph, m: Mention) -> Token:
         if not m.start <= doc[i].head.i < m.end or doc[i].head.i == i:
             return doc[i]
     return doc[m.end - 1]
+
+
+def _is_subject(para: ParsedParagraph, m: Mention) -> bool:
+    """The mention is a clause's subject, or stands in apposition to one: in "the other candidate,
+    former Secretary of State Hillary Clinton, drew a contrast" Clinton is who drew it."""
+    head = _chain_head(para, m)
+    if head.dep_ == "appos":
+        head = head.head
+    return head.dep_ in ("nsubj", "nsubjpass")
 
 
 def _binds(para: ParsedParagraph, m: Mention, source: Token) -> bool:

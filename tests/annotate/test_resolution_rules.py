@@ -210,6 +210,20 @@ def test_titled_name_is_a_person_whatever_its_last_word(nlp):
     assert _name(finder, finder.resolve(para, it)) == "Acme Corp."
 
 
+def test_apposition_to_the_subject_counts_as_the_subject(nlp):
+    """ "the other candidate, Hillary Clinton, drew a contrast, ... as argued by Karen Lutz": the
+    speaker continued by "she" is Clinton, the subject's apposition, not the last name."""
+    finder, para = _finder(
+        nlp,
+        "The other candidate, Hillary Clinton, drew a contrast, saying the concerns argued by Karen Lutz "
+        "were serious.\n\nShe said the wage was too high.",
+        {"Hillary Clinton": "PERSON", "Karen Lutz": "PERSON"},
+    )
+    finder._names = {"clinton": "f", "lutz": "f"}
+    she = next(t for t in para.doc if t.lower_ == "she")
+    assert _name(finder, finder.resolve(para, she)) == "Hillary Clinton"
+
+
 def test_nationality_adjective_names_the_body(nlp):
     """ "the Saudi government" is named by its adjective: nothing to resolve, not the country before."""
     finder, para = _finder(
