@@ -46,6 +46,9 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 THING_PRONOUNS = frozenset({"it", "its"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "president", "senator", "governor"})
+# Endings of nouns that name people by what they do or are ("investor", "economist", "historian",
+# "witness", "nominee", "agent", "spokeswoman").
+_AGENT_ENDING = re.compile(r"(er|or|ist|ian|ant|ent|ess|ee|man|men|person|people)$")
 _PERSON_TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen."})  # only people bear these
 PRONOUN_GENDER: Mapping[str, str] = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _TITLE_GENDER: Mapping[str, str] = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
@@ -557,7 +560,12 @@ class EntityFinder:
         word, lemma = head.lower_, head.lemma_.lower()
         if self._is_publisher(text) or (word in ("we", "us") and head.i not in para.quoted):
             return "publication"
-        if word in types["person_pronouns"] or word in lex.person_roles or lemma in lex.person_roles:
+        if (
+            word in types["person_pronouns"]
+            or word in lex.person_roles
+            or lemma in lex.person_roles
+            or lemma in lex.generic_person_nouns
+        ):
             return "person"
         for kind in ("anonymous", "document", "government", "organization"):
             if kind == "document" and head.pos_ == "PROPN":
@@ -592,7 +600,27 @@ class EntityFinder:
             if len(propn) == 1 and propn[0].text.isupper() and len(propn[0].text) > 1:
                 return "organization"
             return "person"
+        if head.pos_ == "NOUN" and head.text.islower() and not self._names_people(head):
+            return "document"  # "the piece", "the suit", "the results": a thing that speaks was written or recorded
         return "person"
+
+    def _names_people(self, head: Token) -> bool:
+        """Whether a common noun names people: a listed role or group ("the actress", "the crowd"),
+        a count of people ("56 percent", "a majority"), or an agent noun by its ending ("investor",
+        "organizer", "economist", "witness", "agent", "nominee", "spokesman"); "-ment" nouns are
+        statements ("the agreement"), not agents. What is left ("the piece", "the column", "the
+        suit", "the photo") is a thing, and a thing that says something is a document. Only lower-case
+        heads: a capitalized one is a name the tagger took for a noun ("Trump said", "Hannity said")."""
+        lemma = head.lemma_.lower()
+        lex = self.lex
+        if lemma in lex.generic_person_nouns or lemma in lex.person_roles or lemma in lex.source_types["people"]:
+            return True
+        if any(c.dep_ == "nummod" for c in head.children):
+            return True  # "Thirty-seven percent", "721 delegates"
+        for of in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+            if any(g.dep_ == "pobj" and g.pos_ == "NOUN" and self._names_people(g) for g in of.children):
+                return True  # "a number of readers", "an average of 32 percent", "a share of voters"
+        return bool(_AGENT_ENDING.search(lemma)) and not lemma.endswith("ment")
 
     def _is_publisher(self, text: str) -> bool:
         names = PUBLISHER_NAMES.get(self.publisher, ())

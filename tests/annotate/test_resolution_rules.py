@@ -236,6 +236,26 @@ def test_nationality_adjective_names_the_body(nlp):
 # -- source type -------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("sentence", "source", "kind"),
+    [
+        ("The column said that the mayor had lied.", "column", "document"),
+        ("The suit claims that the firing was improper.", "suit", "document"),
+        ("The investor said that the deal was bad.", "investor", "person"),
+        ("The witness said that the truck was white.", "witness", "person"),
+        ("The crowd believed that the election was rigged.", "crowd", "person"),
+        ("A number of readers asked whether the figure was right.", "number", "person"),
+    ],
+)
+def test_common_noun_source_is_a_document_unless_it_names_people(nlp, sentence, source, kind):
+    """A common noun that names no people ("the column", "the suit") is something written or
+    recorded; agent nouns ("investor", "witness"), groups ("the crowd") and counts of people ("a
+    number of readers") stay persons."""
+    finder, para = _finder(nlp, sentence, {})
+    head = next(t for t in para.doc if t.lower_ == source)
+    assert finder.source_type(para, [t.i for t in head.subtree])[0] == kind
+
+
 def test_person_pronoun_is_a_person_whatever_ner_calls_the_name(nlp):
     # NER calls this mention an organization; elsewhere the article showed Trump is a man
     finder, para = _finder(
