@@ -53,6 +53,13 @@ _PERSON_TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.",
 PRONOUN_GENDER: Mapping[str, str] = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _TITLE_GENDER: Mapping[str, str] = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
 _TITLE_GENDER = {**_TITLE_GENDER, "congressman": "m", "congresswoman": "f", "businessman": "m", "businesswoman": "f"}
+# Nouns that describe a person and tell their gender ("her husband, Milton Berg", "Ms. Khan, a mother").
+_ROLE_GENDER: Mapping[str, str] = {
+    **{w: "m" for w in ("husband", "father", "son", "brother", "spokesman", "chairman", "actor", "king", "boy")},
+    **{w: "f" for w in ("wife", "mother", "daughter", "sister", "spokeswoman", "chairwoman", "actress", "widow")},
+    **{w: "f" for w in ("queen", "girl", "congresswoman", "businesswoman")},
+    **{"congressman": "m", "businessman": "m"},
+}
 
 
 @cache
@@ -66,14 +73,16 @@ def first_names() -> dict[str, frozenset[str]]:
     return {g: frozenset(str(n).lower() for n in raw.get(g) or ()) for g in ("m", "f")}
 
 
-def _role_words(para: ParsedParagraph, m: Mention) -> set[str]:
+def _role_words(para: ParsedParagraph, m: Mention, *, aliases: bool = True) -> set[str]:
     """What the article calls a named mention: the nouns that describe it syntactically, so that
     "the spokesman" finds "State Department spokesman John Kirby" and "the group" finds "the
     abortion rights group NARAL". A describing word is a title inside the mention ("Gov. Chris
     Christie"), a modifier or apposition attached to it ("businessman Donald Trump", "Trump, the
     candidate", "Kirby, a spokesman for ..."), the noun it stands in apposition to, or the predicate
     of a copula it is subject of ("Trump is the candidate"). Words merely near the name do not count:
-    in "the fighter the candidate had in Corey Lewandowski", Lewandowski is no candidate."""
+    in "the fighter the candidate had in Corey Lewandowski", Lewandowski is no candidate.
+    ``aliases`` spells out abbreviated titles ("Rep." → congressman); the gender rules read the words
+    as written, since "Rep. Gwen Graham" is no congressman."""
     doc = para.doc
     inside = range(m.start, m.end)
     tokens = [doc[i] for i in inside]
@@ -89,7 +98,7 @@ def _role_words(para: ParsedParagraph, m: Mention) -> set[str]:
     if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ == "be":
         tokens += [c for c in head.head.children if c.dep_ == "attr"]
     words = {t.lemma_.lower().rstrip(".") for t in tokens} | {t.lower_.rstrip(".") for t in tokens}
-    return {_ROLE_ALIASES.get(w, w) for w in words}
+    return {_ROLE_ALIASES.get(w, w) for w in words} if aliases else words
 
 
 # Role words and the abbreviations that stand for them before a name.
@@ -398,14 +407,15 @@ class EntityFinder:
         return last in self._person_names() and nxt not in ("campaign", "administration", "organization")
 
     def gender(self, para: ParsedParagraph, m: Mention) -> str:
-        """'m', 'f' or '' (unknown): from a title or first name before the last name, else the
-        article's table of last names; a person named by first name alone ("Hillary", "Bernie")
-        has that name's gender."""
+        """'m', 'f' or '' (unknown): from a title or first name before the last name, a gendered
+        noun describing the name ("her husband, Milton Berg"), else the article's table of last
+        names; a person named by first name alone ("Hillary", "Bernie") has that name's gender."""
         doc = para.doc
         words = [doc[i].lower_ for i in range(max(0, m.start - 1), m.end - 1)]
         hint = next((_TITLE_GENDER[w] for w in words if w in _TITLE_GENDER), "")
         hint = hint or next((g for w in words for g in ("m", "f") if w in self._first_names()[g]), "")
         last = doc[m.end - 1].lower_
+        hint = hint or next((_ROLE_GENDER[w] for w in _role_words(para, m, aliases=False) if w in _ROLE_GENDER), "")
         hint = hint or self._person_names().get(last, "")
         if hint or m.end - m.start != 1:
             return hint

@@ -224,6 +224,29 @@ def test_apposition_to_the_subject_counts_as_the_subject(nlp):
     assert _name(finder, finder.resolve(para, she)) == "Hillary Clinton"
 
 
+def test_gendered_noun_describing_a_name_gives_its_gender(nlp):
+    """ "her husband, Jorund Berg" is a man, whatever his unlisted first name: "she" is Rachel Berg."""
+    finder, para = _finder(
+        nlp,
+        "Rachel Berg, a philanthropist, spoke on Thursday. Along with her husband, Jorund Berg, she gave money.\n\n"
+        "She said the speeches were bad.",
+        {"Rachel Berg": "PERSON", "Jorund Berg": "PERSON"},
+    )
+    finder._names = {"berg": ""}
+    she = next(t for t in para.doc if t.text == "She")
+    assert _name(finder, finder.resolve(para, she)) == "Rachel Berg"
+
+
+def test_abbreviated_title_gives_no_gender(nlp):
+    """ "Rep." reads as congressman for role nouns, but says nothing of gender: "she" may be Rep. Lutz."""
+    finder, para = _finder(
+        nlp, "Rep. Jorun Lutz spoke on Thursday.\n\nShe said the bill was bad.", {"Rep. Jorun Lutz": "PERSON"}
+    )
+    finder._names = {"lutz": ""}
+    she = next(t for t in para.doc if t.text == "She")
+    assert _name(finder, finder.resolve(para, she)) == "Rep. Jorun Lutz"
+
+
 def test_nationality_adjective_names_the_body(nlp):
     """ "the Saudi government" is named by its adjective: nothing to resolve, not the country before."""
     finder, para = _finder(
