@@ -49,6 +49,9 @@ _TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen."
 # Endings of nouns that name people by what they do or are ("investor", "economist", "historian",
 # "witness", "nominee", "agent", "spokeswoman").
 _AGENT_ENDING = re.compile(r"(er|or|ist|ian|ant|ent|ess|ee|man|men|person|people)$")
+# Nouns for a news outlet or its staff that "this" / "our" turn into the article's own ("this
+# newspaper", "our reporters"); not "post" or "paper", which as often mean a blog post or a study.
+_OUTLET_NOUNS = frozenset({"newspaper", "magazine", "publication", "outlet", "reporter", "correspondent", "newsroom"})
 _PERSON_TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen."})  # only people bear these
 PRONOUN_GENDER: Mapping[str, str] = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _TITLE_GENDER: Mapping[str, str] = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
@@ -547,6 +550,8 @@ class EntityFinder:
             return "anonymous", 0.6, None
         doc = para.doc
         head = min((doc[i] for i in source), key=lambda t: len(list(t.ancestors)))
+        if self._own_outlet(para, head):
+            return "publication", 0.6, None
         mention = self.resolve(para, head)
         if mention is None:
             return self._type_of(para, source), 0.6, None
@@ -613,6 +618,16 @@ class EntityFinder:
         if head.pos_ == "NOUN" and head.text.islower() and not self._names_people(head):
             return "document"  # "the piece", "the suit", "the results": a thing that speaks was written or recorded
         return "person"
+
+    def _own_outlet(self, para: ParsedParagraph, head: Token) -> bool:
+        """The article's own outlet named by a noun: "this newspaper", "our reporters", "this
+        reporter" (outside quotation marks). A proximal "this" or the writer's "our" points at the
+        text being read, so the outlet is the one publishing it, not another named earlier."""
+        if head.pos_ != "NOUN" or head.i in para.quoted:
+            return False
+        if head.lemma_.lower() not in _OUTLET_NOUNS:
+            return False
+        return any(c.lower_ in ("this", "our") and c.dep_ in ("det", "poss") for c in head.children)
 
     def _names_people(self, head: Token) -> bool:
         """Whether a common noun names people: a listed role or group ("the actress", "the crowd"),

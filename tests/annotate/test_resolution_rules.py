@@ -279,6 +279,18 @@ def test_common_noun_source_is_a_document_unless_it_names_people(nlp, sentence, 
     assert finder.source_type(para, [t.i for t in head.subtree])[0] == kind
 
 
+def test_this_newspaper_is_the_publication_itself(nlp):
+    """ "this newspaper" is the outlet publishing the article, not the newspaper named before."""
+    finder, para = _finder(
+        nlp,
+        "The Advocate criticized the mayor.\n\nThis newspaper reported that the mayor had lied.",
+        {"The Advocate": "ORG"},
+    )
+    head = next(t for t in para.doc if t.lower_ == "newspaper")
+    kind, _, mention = finder.source_type(para, [t.i for t in head.subtree])
+    assert (kind, mention) == ("publication", None)
+
+
 def test_person_pronoun_is_a_person_whatever_ner_calls_the_name(nlp):
     # NER calls this mention an organization; elsewhere the article showed Trump is a man
     finder, para = _finder(
