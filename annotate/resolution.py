@@ -290,9 +290,63 @@ class EntityFinder:
             return self._search(
                 para, head, lambda p, m: self._is_person(p, m) and self.gender(p, m) in ("", gender or "?")
             )
-        return self._search(  # "it": a thing, never a person NER mislabelled
-            para, head, lambda p, m: m.label in labels and not self._is_campaign(p, m) and not self._is_person(p, m)
+        return self._resolve_it(para, head)
+
+    def _resolve_it(self, para: ParsedParagraph, head: Token) -> Mention | None:
+        """What "it" refers to: nothing when it is expletive ("it is said that"); the noun phrase that
+        was the subject of the last sentences when that is a thing ("The email read ... It stated":
+        the email, so no name; "The company said ... It added": the company, resolved in turn;
+        "The Clinton campaign ... it expects": that named phrase); else the nearest organization or
+        place, never a person NER mislabelled, nor a people ("Americans", "Democrats" are "they"; a
+        name of several words NER calls a people, "Islamic State", is an organization)."""
+        if _expletive(head):
+            return None
+        named = self._search(
+            para,
+            head,
+            lambda p, m: (
+                (m.label in ("ORG", "GPE") or (m.label == "NORP" and m.end - m.start > 1))
+                and not self._is_campaign(p, m)
+                and not self._is_person(p, m)
+            ),
         )
+        found = self._it_antecedent(para, head)
+        if found is None:
+            return named
+        where, noun = found
+        if named is not None:
+            there = self.paragraphs[named.para]
+            if (named.para, there.sentence_of_token[named.start]) > (where.index, where.sentence_of_token[noun.i]):
+                return named  # a name in a later sentence than the subject: nearer
+        if self._wanted(noun) is not None:
+            return self.resolve(where, noun)  # "the company" → the company it stands for
+        if any(_name_like(t) for t in noun.subtree if t.i <= noun.i):
+            return Mention(where.index, noun.left_edge.i, noun.i + 1, "")  # "The Clinton campaign"
+        return None  # "the email": a thing with no name; ``source_type`` types it
+
+    def _it_antecedent(self, para: ParsedParagraph, head: Token) -> tuple[ParsedParagraph, Token] | None:
+        """The subject "it" continues: going back sentence by sentence (up to ``NEAR`` paragraphs),
+        the first subject that could be "it" (people and plurals are skipped; an earlier "it" passes
+        on to what it continued); returned when it is a singular common noun ("the email", "The
+        Clinton campaign"), None when it is a name (the named search decides)."""
+        outside = head.i not in para.quoted
+        for p in range(para.index, max(-1, para.index - NEAR - 1), -1):
+            here = self.paragraphs[p]
+            limit = head.i if p == para.index else len(here.doc)
+            for sent in reversed(here.sentences):
+                if sent.start >= limit:
+                    continue
+                for t in here.doc[sent.start : min(sent.end, limit)]:
+                    if t.dep_ not in ("nsubj", "nsubjpass") or (outside and t.i in here.quoted):
+                        continue
+                    if t.lower_ in THING_PRONOUNS:
+                        break  # the same "it": look further back for what it was
+                    if t.pos_ == "PRON" or t.tag_ in ("NNS", "NNPS") or (not _name_like(t) and self._names_people(t)):
+                        continue
+                    if t.pos_ == "NOUN" and not _name_like(t):
+                        return here, t
+                    return None
+        return None
 
     def _organization(self, para: ParsedParagraph, head: Token, noun: str, window: int) -> Mention | None:
         """The organization a generic noun ("the company", "the regulator") refers to, within
@@ -553,6 +607,8 @@ class EntityFinder:
         if self._own_outlet(para, head):
             return "publication", 0.6, None
         mention = self.resolve(para, head)
+        if mention is None and head.lower_ in THING_PRONOUNS and head.pos_ == "PRON":
+            return self._type_of_it(para, head), 0.6, None
         if mention is None:
             return self._type_of(para, source), 0.6, None
         where = self.paragraphs[mention.para]
@@ -619,6 +675,18 @@ class EntityFinder:
             return "document"  # "the piece", "the suit", "the results": a thing that speaks was written or recorded
         return "person"
 
+    def _type_of_it(self, para: ParsedParagraph, head: Token) -> str:
+        """The type of an "it" that names nobody: anonymous when expletive ("it is said"), the type
+        of the subject it continues ("the email" → document), else an organization: "it" is never
+        a person, and organizations are what "it" most often speaks for in the news."""
+        if _expletive(head):
+            return "anonymous"
+        found = self._it_antecedent(para, head)
+        if found is not None:
+            where, noun = found
+            return self._type_of(where, sorted(subtree(noun)))
+        return "organization"
+
     def _own_outlet(self, para: ParsedParagraph, head: Token) -> bool:
         """The article's own outlet named by a noun: "this newspaper", "our reporters", "this
         reporter" (outside quotation marks). A proximal "this" or the writer's "our" points at the
@@ -682,6 +750,32 @@ def _chain_head(para: ParsedParagraph, m: Mention) -> Token:
         if not m.start <= doc[i].head.i < m.end or doc[i].head.i == i:
             return doc[i]
     return doc[m.end - 1]
+
+
+def _name_like(token: Token) -> bool:
+    """A proper noun, or a noun capitalized inside its sentence ("Tinder suspended her account"):
+    the tagger takes some names for common nouns."""
+    return token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.text[:1].isupper() and not token.is_sent_start)
+
+
+def _expletive(it: Token) -> bool:
+    """An "it" that stands for nothing: a passive with a clause ("it is said that", "it was
+    reported that", "it should be noted that") or a copula with an adjective or noun and an
+    extraposed clause ("it is correct to imply that", "it is clear that")."""
+    if it.lower_ != "it":
+        return False
+    if it.dep_ == "expl":
+        return True
+    verb = it.head
+    clause = any(c.dep_ in ("ccomp", "xcomp", "csubj") for c in verb.children)
+    if it.dep_ == "nsubjpass":
+        return clause
+    return (
+        it.dep_ == "nsubj"
+        and verb.lemma_ == "be"
+        and clause
+        and any(c.dep_ in ("acomp", "attr") for c in verb.children)
+    )
 
 
 def _is_subject(para: ParsedParagraph, m: Mention) -> bool:

@@ -247,6 +247,52 @@ def test_abbreviated_title_gives_no_gender(nlp):
     assert _name(finder, finder.resolve(para, she)) == "Rep. Jorun Lutz"
 
 
+def test_it_continues_a_thing_subject(nlp):
+    """ "The email read ... It stated": "it" is the email, a document, not the place named between."""
+    finder, para = _finder(
+        nlp,
+        "The campaign sent an email from Iowa. The email read that the race was close. "
+        "It stated that the rival was weak.",
+        {"Iowa": "GPE"},
+    )
+    it = next(t for t in para.doc if t.text == "It")
+    assert finder.resolve(para, it) is None
+    assert finder.source_type(para, [it.i])[0] == "document"
+
+
+def test_it_continues_a_generic_organization_resolved_in_turn(nlp):
+    """ "The company said ... It added": the company, which is Valeant."""
+    finder, para = _finder(
+        nlp,
+        "Valeant faces an inquiry in Ohio.\n\nThe company said that the inquiry was unfair. "
+        "It added that the charges were false.",
+        {"Valeant": "ORG", "Ohio": "GPE"},
+    )
+    it = next(t for t in para.doc if t.text == "It")
+    assert _name(finder, finder.resolve(para, it)) == "Valeant"
+
+
+def test_expletive_it_is_anonymous(nlp):
+    """ "It is said that ..." has no source to resolve."""
+    finder, para = _finder(
+        nlp, "Acme Corp. opened a plant. It is said that the plant is unsafe.", {"Acme Corp.": "ORG"}
+    )
+    it = next(t for t in para.doc if t.text == "It")
+    assert finder.resolve(para, it) is None
+    assert finder.source_type(para, [it.i])[0] == "anonymous"
+
+
+def test_it_is_not_a_people(nlp):
+    """A one-word nationality or party ("Americans") is "they", never "it"."""
+    finder, para = _finder(
+        nlp,
+        "Acme Corp. sold the data.\n\nBrokers sold the data to Americans. Then it said that the sale was legal.",
+        {"Acme Corp.": "ORG", "Americans": "NORP"},
+    )
+    it = next(t for t in para.doc if t.lower_ == "it")
+    assert _name(finder, finder.resolve(para, it)) == "Acme Corp."
+
+
 def test_nationality_adjective_names_the_body(nlp):
     """ "the Saudi government" is named by its adjective: nothing to resolve, not the country before."""
     finder, para = _finder(
