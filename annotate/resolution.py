@@ -288,7 +288,9 @@ class EntityFinder:
         if kind == "PERSON":
             gender = PRONOUN_GENDER.get(head.lower_, "")
             return self._search(
-                para, head, lambda p, m: self._is_person(p, m) and self.gender(p, m) in ("", gender or "?")
+                para,
+                head,
+                lambda p, m: not _modifier(p, m) and self._is_person(p, m) and self.gender(p, m) in ("", gender or "?"),
             )
         return self._resolve_it(para, head)
 
@@ -453,10 +455,15 @@ class EntityFinder:
         return first_names()
 
     def _is_person(self, para: ParsedParagraph, m: Mention) -> bool:
-        """NER says PERSON, or the mention ends in the last name of a person NER found in the article
-        ("Trump" alone, which NER often leaves unlabelled)."""
-        if m.label == "PERSON" or para.doc[m.start].lower_ in _PERSON_TITLES:
+        """A personal title leads it, or NER says PERSON of a name that takes no article, or the
+        mention ends in the last name of a person NER found in the article ("Trump" alone, which NER
+        often leaves unlabelled)."""
+        if para.doc[m.start].lower_ in _PERSON_TITLES:
             return True  # "Gov. Mike Pence of Indiana": NER labels its last word, a place
+        if _after_article(para.doc, m.start) and _chain_head(para, m).dep_ != "compound":
+            return False  # "the Purple Heart", "the Advocate": people take no article ("the Clinton campaign" is hers)
+        if m.label == "PERSON":
+            return True
         if m.label not in ("", "ORG", "NORP") or m.end - m.start > 2:
             return False
         last = para.doc[m.end - 1].lower_
@@ -750,6 +757,15 @@ def _chain_head(para: ParsedParagraph, m: Mention) -> Token:
         if not m.start <= doc[i].head.i < m.end or doc[i].head.i == i:
             return doc[i]
     return doc[m.end - 1]
+
+
+def _modifier(para: ParsedParagraph, m: Mention) -> bool:
+    """A name used to classify a singular common noun ("the Sandy Hook shooter", "a Donald Trump
+    supporter", "the Kristallnacht pogrom"): the noun phrase is about the shooter, the supporter, so
+    "he" continues with them, not with the modifier. With a plural noun ("most Clinton allies ...
+    she") the name stays the one "she" can mean."""
+    head = _chain_head(para, m)
+    return head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.tag_ != "NNS"
 
 
 def _name_like(token: Token) -> bool:

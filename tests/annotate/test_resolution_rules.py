@@ -293,6 +293,30 @@ def test_it_is_not_a_people(nlp):
     assert _name(finder, finder.resolve(para, it)) == "Acme Corp."
 
 
+def test_name_after_the_is_no_person(nlp):
+    """ "the Purple Heart" takes an article, so it is no person even when NER says PERSON."""
+    finder, para = _finder(
+        nlp,
+        "Karen Vance spoke on Friday. Trump accepted the Purple Heart.\n\nShe said that he was right.",
+        {"Karen Vance": "PERSON", "Purple Heart": "PERSON", "Trump": "PERSON"},
+    )
+    finder._names = {"vance": "f", "trump": "m"}
+    she = next(t for t in para.doc if t.text == "She")
+    assert _name(finder, finder.resolve(para, she)) == "Karen Vance"
+
+
+def test_name_modifying_a_singular_noun_is_not_the_pronoun_antecedent(nlp):
+    """ "a devout Catholic and Donald Trump supporter. He ...": the supporter, Murray, not Trump."""
+    finder, para = _finder(
+        nlp,
+        "Joseph Murray married last year. He counts himself a Donald Trump supporter.\n\nHe said the law was bad.",
+        {"Joseph Murray": "PERSON", "Donald Trump": "PERSON"},
+    )
+    finder._names = {"murray": "m", "trump": "m"}
+    he = [t for t in para.doc if t.text == "He"][-1]
+    assert _name(finder, finder.resolve(para, he)) == "Joseph Murray"
+
+
 def test_nationality_adjective_names_the_body(nlp):
     """ "the Saudi government" is named by its adjective: nothing to resolve, not the country before."""
     finder, para = _finder(
