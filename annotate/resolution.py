@@ -530,7 +530,8 @@ class EntityFinder:
     ) -> Mention | None:
         """Nearest acceptable mention before ``head``: its own sentence, then earlier sentences and
         paragraphs (``window`` paragraphs back; None: the whole article); in each sentence a subject
-        first (the speaker being continued), else the last one (``salient``: the one the article
+        first (the speaker being continued; outside quotations the main clause's before a
+        subordinate one's), else the last one (``salient``: the one the article
         names most often, the last on a tie). A source outside quotation marks never refers to a
         name inside them: in "“... Bernie and Hillary,” he wrote" the writer is someone else."""
         stop = -1 if window is None else max(-1, para.index - window - 1)
@@ -552,7 +553,9 @@ class EntityFinder:
                     continue
                 subjects = [m for m in found if _is_subject(here, m)]
                 if subjects_first and subjects:
-                    return subjects[0]
+                    if not outside:  # in a quotation the speaker's own words set salience, not "X said"
+                        return subjects[0]
+                    return min(subjects, key=lambda m: _clause_depth(here, m))  # the main clause's first
                 if salient:
                     counts = self._name_counts()
                     return max(reversed(found), key=lambda m: counts.get(here.doc[m.end - 1].lower_, 0))
@@ -792,6 +795,16 @@ def _expletive(it: Token) -> bool:
         and clause
         and any(c.dep_ in ("acomp", "attr") for c in verb.children)
     )
+
+
+def _clause_depth(para: ParsedParagraph, m: Mention) -> int:
+    """How deep the clause a subject mention belongs to lies: 0 for the main clause. In "after
+    Clinton suffered a concussion, Axelrod emailed her" Axelrod, the main clause's subject, is the
+    one the next sentence's "he" continues."""
+    head = _chain_head(para, m)
+    if head.dep_ == "appos":
+        head = head.head
+    return sum(1 for _ in head.head.ancestors)
 
 
 def _is_subject(para: ParsedParagraph, m: Mention) -> bool:

@@ -317,6 +317,19 @@ def test_name_modifying_a_singular_noun_is_not_the_pronoun_antecedent(nlp):
     assert _name(finder, finder.resolve(para, he)) == "Joseph Murray"
 
 
+def test_main_clause_subject_outranks_a_subordinate_one(nlp):
+    """ "After Clinton suffered a concussion, Axelrod emailed her. He also views her ...": he is
+    Axelrod, the main clause's subject, though Clinton's subject comes first in the sentence."""
+    finder, para = _finder(
+        nlp,
+        "After Clinton suffered a concussion, Axelrod emailed her.\n\nBut he said that she was too easily persuaded.",
+        {"Clinton": "PERSON", "Axelrod": "PERSON"},
+    )
+    finder._names = {"clinton": "", "axelrod": "m"}
+    he = next(t for t in para.doc if t.text == "he")
+    assert _name(finder, finder.resolve(para, he)) == "Axelrod"
+
+
 def test_nationality_adjective_names_the_body(nlp):
     """ "the Saudi government" is named by its adjective: nothing to resolve, not the country before."""
     finder, para = _finder(
