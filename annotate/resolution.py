@@ -189,6 +189,7 @@ class EntityFinder:
     _names: dict[str, str] | None = None
     _counts: dict[str, int] | None = None
     _every_chain: list[tuple[int, int, int]] | None = None
+    _roles: dict[tuple[int, int, int, bool], set[str]] = field(default_factory=dict)
 
     # -- NER on short mentions --------------------------------------------------------------------
     def label(self, para: ParsedParagraph, start: int, end: int) -> str:
@@ -218,6 +219,14 @@ class EntityFinder:
             ents = [e for e in doc.ents if e.end == len(doc)] or list(doc.ents)
             by_text[text] = ents[-1].label_ if ents else ""
         self._labels.update((k, by_text[text]) for k, text in zip(keys, texts, strict=True))
+
+    def roles(self, para: ParsedParagraph, m: Mention, *, aliases: bool = True) -> set[str]:
+        """``_role_words`` of a mention, computed once: a search for "the senator" reads every
+        name of the article, and pronouns ask for the same names' gender again and again."""
+        key = (para.index, m.start, m.end, aliases)
+        if key not in self._roles:
+            self._roles[key] = _role_words(para, m, aliases=aliases)
+        return self._roles[key]
 
     # -- resolution -------------------------------------------------------------------------------
     def resolve(self, para: ParsedParagraph, head: Token) -> Mention | None:
@@ -257,8 +266,8 @@ class EntityFinder:
             spokesman Hope Hicks" is no spokesman); an organization also by a name holding the noun
             ("Family Circle magazine")."""
             if kind == "PERSON":
-                return noun in _role_words(p, m)
-            return noun in _words(p, m) or noun in _role_words(p, m)
+                return noun in self.roles(p, m)
+            return noun in _words(p, m) or noun in self.roles(p, m)
 
         def named(window: int | None) -> Mention | None:
             return self._search(
@@ -279,7 +288,7 @@ class EntityFinder:
         if kind == "ORG" and noun:
             return self._organization(para, head, noun, WINDOW)
         if kind == "PERSON" and noun:
-            titled = self._search(para, head, lambda p, m: self._is_person(p, m) and noun in _role_words(p, m))
+            titled = self._search(para, head, lambda p, m: self._is_person(p, m) and noun in self.roles(p, m))
             if titled is not None:  # "businessman Donald Trump", "Gov. Chris Christie" earlier
                 return titled
             if noun not in self.lex.generic_person_nouns:
@@ -479,7 +488,7 @@ class EntityFinder:
         hint = next((_TITLE_GENDER[w] for w in words if w in _TITLE_GENDER), "")
         hint = hint or next((g for w in words for g in ("m", "f") if w in self._first_names()[g]), "")
         last = doc[m.end - 1].lower_
-        hint = hint or next((_ROLE_GENDER[w] for w in _role_words(para, m, aliases=False) if w in _ROLE_GENDER), "")
+        hint = hint or next((_ROLE_GENDER[w] for w in self.roles(para, m, aliases=False) if w in _ROLE_GENDER), "")
         hint = hint or self._person_names().get(last, "")
         if hint or m.end - m.start != 1:
             return hint
