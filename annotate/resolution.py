@@ -46,9 +46,23 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 THING_PRONOUNS = frozenset({"it", "its"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "president", "senator", "governor"})
+# Endings of nouns that name people by what they do or are ("investor", "economist", "historian",
+# "witness", "nominee", "agent", "spokeswoman").
+_AGENT_ENDING = re.compile(r"(er|or|ist|ian|ant|ent|ess|ee|man|men|person|people)$")
+# Nouns for a news outlet or its staff that "this" / "our" turn into the article's own ("this
+# newspaper", "our reporters"); not "post" or "paper", which as often mean a blog post or a study.
+_OUTLET_NOUNS = frozenset({"newspaper", "magazine", "publication", "outlet", "reporter", "correspondent", "newsroom"})
+_PERSON_TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen."})  # only people bear these
 PRONOUN_GENDER: Mapping[str, str] = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _TITLE_GENDER: Mapping[str, str] = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
 _TITLE_GENDER = {**_TITLE_GENDER, "congressman": "m", "congresswoman": "f", "businessman": "m", "businesswoman": "f"}
+# Nouns that describe a person and tell their gender ("her husband, Milton Berg", "Ms. Khan, a mother").
+_ROLE_GENDER: Mapping[str, str] = {
+    **{w: "m" for w in ("husband", "father", "son", "brother", "spokesman", "chairman", "actor", "king", "boy")},
+    **{w: "f" for w in ("wife", "mother", "daughter", "sister", "spokeswoman", "chairwoman", "actress", "widow")},
+    **{w: "f" for w in ("queen", "girl", "congresswoman", "businesswoman")},
+    **{"congressman": "m", "businessman": "m"},
+}
 
 
 @cache
@@ -62,17 +76,32 @@ def first_names() -> dict[str, frozenset[str]]:
     return {g: frozenset(str(n).lower() for n in raw.get(g) or ()) for g in ("m", "f")}
 
 
-def _role_words(para: ParsedParagraph, m: Mention) -> set[str]:
-    """Role words right before a name or in apposition to it: "businessman Donald Trump",
-    "Gov. Chris Christie", "Trump, the candidate"."""
+def _role_words(para: ParsedParagraph, m: Mention, *, aliases: bool = True) -> set[str]:
+    """What the article calls a named mention: the nouns that describe it syntactically, so that
+    "the spokesman" finds "State Department spokesman John Kirby" and "the group" finds "the
+    abortion rights group NARAL". A describing word is a title inside the mention ("Gov. Chris
+    Christie"), a modifier or apposition attached to it ("businessman Donald Trump", "Trump, the
+    candidate", "Kirby, a spokesman for ..."), the noun it stands in apposition to, or the predicate
+    of a copula it is subject of ("Trump is the candidate"). Words merely near the name do not count:
+    in "the fighter the candidate had in Corey Lewandowski", Lewandowski is no candidate.
+    ``aliases`` spells out abbreviated titles ("Rep." → congressman); the gender rules read the words
+    as written, since "Rep. Gwen Graham" is no congressman."""
     doc = para.doc
-    tokens = [*doc[max(0, m.start - 3) : m.end]]
-    head = doc[m.end - 1]
-    tokens += [c for c in head.children if c.dep_ in ("appos", "compound")]
+    inside = range(m.start, m.end)
+    tokens = [doc[i] for i in inside]
+    for i in inside:
+        for child in doc[i].children:
+            if child.i in inside or child.dep_ not in ("compound", "amod", "appos", "nmod"):
+                continue
+            tokens.append(child)
+            tokens += [g for g in child.children if g.dep_ == "compound"]  # "campaign spokesman"
+    head = _chain_head(para, m)
     if head.dep_ == "appos":
         tokens.append(head.head)
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_ == "be":
+        tokens += [c for c in head.head.children if c.dep_ == "attr"]
     words = {t.lemma_.lower().rstrip(".") for t in tokens} | {t.lower_.rstrip(".") for t in tokens}
-    return {_ROLE_ALIASES[w] for w in words if w in _ROLE_ALIASES}
+    return {_ROLE_ALIASES.get(w, w) for w in words} if aliases else words
 
 
 # Role words and the abbreviations that stand for them before a name.
@@ -160,6 +189,7 @@ class EntityFinder:
     _names: dict[str, str] | None = None
     _counts: dict[str, int] | None = None
     _every_chain: list[tuple[int, int, int]] | None = None
+    _roles: dict[tuple[int, int, int, bool], set[str]] = field(default_factory=dict)
 
     # -- NER on short mentions --------------------------------------------------------------------
     def label(self, para: ParsedParagraph, start: int, end: int) -> str:
@@ -189,6 +219,14 @@ class EntityFinder:
             ents = [e for e in doc.ents if e.end == len(doc)] or list(doc.ents)
             by_text[text] = ents[-1].label_ if ents else ""
         self._labels.update((k, by_text[text]) for k, text in zip(keys, texts, strict=True))
+
+    def roles(self, para: ParsedParagraph, m: Mention, *, aliases: bool = True) -> set[str]:
+        """``_role_words`` of a mention, computed once: a search for "the senator" reads every
+        name of the article, and pronouns ask for the same names' gender again and again."""
+        key = (para.index, m.start, m.end, aliases)
+        if key not in self._roles:
+            self._roles[key] = _role_words(para, m, aliases=aliases)
+        return self._roles[key]
 
     # -- resolution -------------------------------------------------------------------------------
     def resolve(self, para: ParsedParagraph, head: Token) -> Mention | None:
@@ -222,9 +260,18 @@ class EntityFinder:
                 return self._is_person(p, m)
             return m.label in (*labels, "") and not self._is_person(p, m)
 
+        def called(p: ParsedParagraph, m: Mention) -> bool:
+            """The article calls the mention by the noun: a person by a title or role attached to the
+            name ("Sen. Bernie Sanders", "spokesman John Kirby"), never by the word after it ("Trump
+            spokesman Hope Hicks" is no spokesman); an organization also by a name holding the noun
+            ("Family Circle magazine")."""
+            if kind == "PERSON":
+                return noun in self.roles(p, m)
+            return noun in _words(p, m) or noun in self.roles(p, m)
+
         def named(window: int | None) -> Mention | None:
             return self._search(
-                para, head, lambda p, m: noun in _words(p, m) and fits(p, m), subjects_first=False, window=window
+                para, head, lambda p, m: called(p, m) and fits(p, m), subjects_first=False, window=window
             )
 
         if noun:  # a name holding the noun ("the court" → "the Supreme Court") is worth a longer look back
@@ -241,18 +288,76 @@ class EntityFinder:
         if kind == "ORG" and noun:
             return self._organization(para, head, noun, WINDOW)
         if kind == "PERSON" and noun:
-            titled = self._search(para, head, lambda p, m: self._is_person(p, m) and noun in _role_words(p, m))
+            titled = self._search(para, head, lambda p, m: self._is_person(p, m) and noun in self.roles(p, m))
             if titled is not None:  # "businessman Donald Trump", "Gov. Chris Christie" earlier
                 return titled
+            if noun not in self.lex.generic_person_nouns:
+                return None  # "the spokesman", "the aide": the one the article introduced so, or someone unnamed
             return self._search(para, head, lambda p, m: self._is_person(p, m)) or self._salient(para, head)
         if kind == "PERSON":
             gender = PRONOUN_GENDER.get(head.lower_, "")
             return self._search(
-                para, head, lambda p, m: self._is_person(p, m) and self.gender(p, m) in ("", gender or "?")
+                para,
+                head,
+                lambda p, m: not _modifier(p, m) and self._is_person(p, m) and self.gender(p, m) in ("", gender or "?"),
             )
-        return self._search(  # "it": a thing, never a person NER mislabelled
-            para, head, lambda p, m: m.label in labels and not self._is_campaign(p, m) and not self._is_person(p, m)
+        return self._resolve_it(para, head)
+
+    def _resolve_it(self, para: ParsedParagraph, head: Token) -> Mention | None:
+        """What "it" refers to: nothing when it is expletive ("it is said that"); the noun phrase that
+        was the subject of the last sentences when that is a thing ("The email read ... It stated":
+        the email, so no name; "The company said ... It added": the company, resolved in turn;
+        "The Clinton campaign ... it expects": that named phrase); else the nearest organization or
+        place, never a person NER mislabelled, nor a people ("Americans", "Democrats" are "they"; a
+        name of several words NER calls a people, "Islamic State", is an organization)."""
+        if _expletive(head):
+            return None
+        named = self._search(
+            para,
+            head,
+            lambda p, m: (
+                (m.label in ("ORG", "GPE") or (m.label == "NORP" and m.end - m.start > 1))
+                and not self._is_campaign(p, m)
+                and not self._is_person(p, m)
+            ),
         )
+        found = self._it_antecedent(para, head)
+        if found is None:
+            return named
+        where, noun = found
+        if named is not None:
+            there = self.paragraphs[named.para]
+            if (named.para, there.sentence_of_token[named.start]) > (where.index, where.sentence_of_token[noun.i]):
+                return named  # a name in a later sentence than the subject: nearer
+        if self._wanted(noun) is not None:
+            return self.resolve(where, noun)  # "the company" → the company it stands for
+        if any(_name_like(t) for t in noun.subtree if t.i <= noun.i):
+            return Mention(where.index, noun.left_edge.i, noun.i + 1, "")  # "The Clinton campaign"
+        return None  # "the email": a thing with no name; ``source_type`` types it
+
+    def _it_antecedent(self, para: ParsedParagraph, head: Token) -> tuple[ParsedParagraph, Token] | None:
+        """The subject "it" continues: going back sentence by sentence (up to ``NEAR`` paragraphs),
+        the first subject that could be "it" (people and plurals are skipped; an earlier "it" passes
+        on to what it continued); returned when it is a singular common noun ("the email", "The
+        Clinton campaign"), None when it is a name (the named search decides)."""
+        outside = head.i not in para.quoted
+        for p in range(para.index, max(-1, para.index - NEAR - 1), -1):
+            here = self.paragraphs[p]
+            limit = head.i if p == para.index else len(here.doc)
+            for sent in reversed(here.sentences):
+                if sent.start >= limit:
+                    continue
+                for t in here.doc[sent.start : min(sent.end, limit)]:
+                    if t.dep_ not in ("nsubj", "nsubjpass") or (outside and t.i in here.quoted):
+                        continue
+                    if t.lower_ in THING_PRONOUNS:
+                        break  # the same "it": look further back for what it was
+                    if t.pos_ == "PRON" or t.tag_ in ("NNS", "NNPS") or (not _name_like(t) and self._names_people(t)):
+                        continue
+                    if t.pos_ == "NOUN" and not _name_like(t):
+                        return here, t
+                    return None
+        return None
 
     def _organization(self, para: ParsedParagraph, head: Token, noun: str, window: int) -> Mention | None:
         """The organization a generic noun ("the company", "the regulator") refers to, within
@@ -359,8 +464,13 @@ class EntityFinder:
         return first_names()
 
     def _is_person(self, para: ParsedParagraph, m: Mention) -> bool:
-        """NER says PERSON, or the mention ends in the last name of a person NER found in the article
-        ("Trump" alone, which NER often leaves unlabelled)."""
+        """A personal title leads it, or NER says PERSON of a name that takes no article, or the
+        mention ends in the last name of a person NER found in the article ("Trump" alone, which NER
+        often leaves unlabelled)."""
+        if para.doc[m.start].lower_ in _PERSON_TITLES:
+            return True  # "Gov. Mike Pence of Indiana": NER labels its last word, a place
+        if _after_article(para.doc, m.start) and _chain_head(para, m).dep_ != "compound":
+            return False  # "the Purple Heart", "the Advocate": people take no article ("the Clinton campaign" is hers)
         if m.label == "PERSON":
             return True
         if m.label not in ("", "ORG", "NORP") or m.end - m.start > 2:
@@ -370,11 +480,19 @@ class EntityFinder:
         return last in self._person_names() and nxt not in ("campaign", "administration", "organization")
 
     def gender(self, para: ParsedParagraph, m: Mention) -> str:
+        """'m', 'f' or '' (unknown): from a title or first name before the last name, a gendered
+        noun describing the name ("her husband, Milton Berg"), else the article's table of last
+        names; a person named by first name alone ("Hillary", "Bernie") has that name's gender."""
         doc = para.doc
         words = [doc[i].lower_ for i in range(max(0, m.start - 1), m.end - 1)]
         hint = next((_TITLE_GENDER[w] for w in words if w in _TITLE_GENDER), "")
         hint = hint or next((g for w in words for g in ("m", "f") if w in self._first_names()[g]), "")
-        return hint or self._person_names().get(doc[m.end - 1].lower_, "")
+        last = doc[m.end - 1].lower_
+        hint = hint or next((_ROLE_GENDER[w] for w in self.roles(para, m, aliases=False) if w in _ROLE_GENDER), "")
+        hint = hint or self._person_names().get(last, "")
+        if hint or m.end - m.start != 1:
+            return hint
+        return next((g for g in ("m", "f") if last in self._first_names()[g]), "")
 
     def _wanted(self, head: Token) -> tuple[str, str] | None:
         """What a source needs to resolve to: (PERSON | ORG | campaign, a noun its name should hold)."""
@@ -392,7 +510,7 @@ class EntityFinder:
         described = {i for c in head.children if _proper_adjective(c) for i in subtree(c)}
         if any(t.pos_ == "PROPN" and t.i not in described for t in head.subtree):
             return None  # "the Clinton campaign", "Trump's lawyer", "the senator from Texas": named
-        if lemma in self.lex.generic_person_nouns:
+        if lemma in self.lex.generic_person_nouns or lemma in self.lex.person_roles:
             return "PERSON", lemma  # "the Florida senator", "the Democratic senator": still a person to find
         if described:
             return None  # "the Saudi government", "the Israeli company": named by the adjective
@@ -421,7 +539,8 @@ class EntityFinder:
     ) -> Mention | None:
         """Nearest acceptable mention before ``head``: its own sentence, then earlier sentences and
         paragraphs (``window`` paragraphs back; None: the whole article); in each sentence a subject
-        first (the speaker being continued), else the last one (``salient``: the one the article
+        first (the speaker being continued; outside quotations the main clause's before a
+        subordinate one's), else the last one (``salient``: the one the article
         names most often, the last on a tie). A source outside quotation marks never refers to a
         name inside them: in "“... Bernie and Hillary,” he wrote" the writer is someone else."""
         stop = -1 if window is None else max(-1, para.index - window - 1)
@@ -435,13 +554,17 @@ class EntityFinder:
                 found = [
                     m
                     for m in self._mentions(here, sent.start, min(sent.end, limit))
-                    if not (outside and m.start in here.quoted) and ok(here, m)
+                    if not (outside and m.start in here.quoted)
+                    and not (p == para.index and _binds(here, m, head))
+                    and ok(here, m)
                 ]
                 if not found:
                     continue
-                subjects = [m for m in found if _chain_head(here, m).dep_ in ("nsubj", "nsubjpass")]
+                subjects = [m for m in found if _is_subject(here, m)]
                 if subjects_first and subjects:
-                    return subjects[0]
+                    if not outside:  # in a quotation the speaker's own words set salience, not "X said"
+                        return subjects[0]
+                    return min(subjects, key=lambda m: _clause_depth(here, m))  # the main clause's first
                 if salient:
                     counts = self._name_counts()
                     return max(reversed(found), key=lambda m: counts.get(here.doc[m.end - 1].lower_, 0))
@@ -500,7 +623,11 @@ class EntityFinder:
             return "anonymous", 0.6, None
         doc = para.doc
         head = min((doc[i] for i in source), key=lambda t: len(list(t.ancestors)))
+        if self._own_outlet(para, head):
+            return "publication", 0.6, None
         mention = self.resolve(para, head)
+        if mention is None and head.lower_ in THING_PRONOUNS and head.pos_ == "PRON":
+            return self._type_of_it(para, head), 0.6, None
         if mention is None:
             return self._type_of(para, source), 0.6, None
         where = self.paragraphs[mention.para]
@@ -523,7 +650,12 @@ class EntityFinder:
         word, lemma = head.lower_, head.lemma_.lower()
         if self._is_publisher(text) or (word in ("we", "us") and head.i not in para.quoted):
             return "publication"
-        if word in types["person_pronouns"] or word in lex.person_roles or lemma in lex.person_roles:
+        if (
+            word in types["person_pronouns"]
+            or word in lex.person_roles
+            or lemma in lex.person_roles
+            or lemma in lex.generic_person_nouns
+        ):
             return "person"
         for kind in ("anonymous", "document", "government", "organization"):
             if kind == "document" and head.pos_ == "PROPN":
@@ -558,7 +690,49 @@ class EntityFinder:
             if len(propn) == 1 and propn[0].text.isupper() and len(propn[0].text) > 1:
                 return "organization"
             return "person"
+        if head.pos_ == "NOUN" and head.text.islower() and not self._names_people(head):
+            return "document"  # "the piece", "the suit", "the results": a thing that speaks was written or recorded
         return "person"
+
+    def _type_of_it(self, para: ParsedParagraph, head: Token) -> str:
+        """The type of an "it" that names nobody: anonymous when expletive ("it is said"), the type
+        of the subject it continues ("the email" → document), else an organization: "it" is never
+        a person, and organizations are what "it" most often speaks for in the news."""
+        if _expletive(head):
+            return "anonymous"
+        found = self._it_antecedent(para, head)
+        if found is not None:
+            where, noun = found
+            return self._type_of(where, sorted(subtree(noun)))
+        return "organization"
+
+    def _own_outlet(self, para: ParsedParagraph, head: Token) -> bool:
+        """The article's own outlet named by a noun: "this newspaper", "our reporters", "this
+        reporter" (outside quotation marks). A proximal "this" or the writer's "our" points at the
+        text being read, so the outlet is the one publishing it, not another named earlier."""
+        if head.pos_ != "NOUN" or head.i in para.quoted:
+            return False
+        if head.lemma_.lower() not in _OUTLET_NOUNS:
+            return False
+        return any(c.lower_ in ("this", "our") and c.dep_ in ("det", "poss") for c in head.children)
+
+    def _names_people(self, head: Token) -> bool:
+        """Whether a common noun names people: a listed role or group ("the actress", "the crowd"),
+        a count of people ("56 percent", "a majority"), or an agent noun by its ending ("investor",
+        "organizer", "economist", "witness", "agent", "nominee", "spokesman"); "-ment" nouns are
+        statements ("the agreement"), not agents. What is left ("the piece", "the column", "the
+        suit", "the photo") is a thing, and a thing that says something is a document. Only lower-case
+        heads: a capitalized one is a name the tagger took for a noun ("Trump said", "Hannity said")."""
+        lemma = head.lemma_.lower()
+        lex = self.lex
+        if lemma in lex.generic_person_nouns or lemma in lex.person_roles or lemma in lex.source_types["people"]:
+            return True
+        if any(c.dep_ == "nummod" for c in head.children):
+            return True  # "Thirty-seven percent", "721 delegates"
+        for of in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+            if any(g.dep_ == "pobj" and g.pos_ == "NOUN" and self._names_people(g) for g in of.children):
+                return True  # "a number of readers", "an average of 32 percent", "a share of voters"
+        return bool(_AGENT_ENDING.search(lemma)) and not lemma.endswith("ment")
 
     def _is_publisher(self, text: str) -> bool:
         names = PUBLISHER_NAMES.get(self.publisher, ())
@@ -595,6 +769,81 @@ def _chain_head(para: ParsedParagraph, m: Mention) -> Token:
         if not m.start <= doc[i].head.i < m.end or doc[i].head.i == i:
             return doc[i]
     return doc[m.end - 1]
+
+
+def _modifier(para: ParsedParagraph, m: Mention) -> bool:
+    """A name used to classify a singular common noun ("the Sandy Hook shooter", "a Donald Trump
+    supporter", "the Kristallnacht pogrom"): the noun phrase is about the shooter, the supporter, so
+    "he" continues with them, not with the modifier. With a plural noun ("most Clinton allies ...
+    she") the name stays the one "she" can mean."""
+    head = _chain_head(para, m)
+    return head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.tag_ != "NNS"
+
+
+def _name_like(token: Token) -> bool:
+    """A proper noun, or a noun capitalized inside its sentence ("Tinder suspended her account"):
+    the tagger takes some names for common nouns."""
+    return token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.text[:1].isupper() and not token.is_sent_start)
+
+
+def _expletive(it: Token) -> bool:
+    """An "it" that stands for nothing: a passive with a clause ("it is said that", "it was
+    reported that", "it should be noted that") or a copula with an adjective or noun and an
+    extraposed clause ("it is correct to imply that", "it is clear that")."""
+    if it.lower_ != "it":
+        return False
+    if it.dep_ == "expl":
+        return True
+    verb = it.head
+    clause = any(c.dep_ in ("ccomp", "xcomp", "csubj") for c in verb.children)
+    if it.dep_ == "nsubjpass":
+        return clause
+    return (
+        it.dep_ == "nsubj"
+        and verb.lemma_ == "be"
+        and clause
+        and any(c.dep_ in ("acomp", "attr") for c in verb.children)
+    )
+
+
+def _clause_depth(para: ParsedParagraph, m: Mention) -> int:
+    """How deep the clause a subject mention belongs to lies: 0 for the main clause. In "after
+    Clinton suffered a concussion, Axelrod emailed her" Axelrod, the main clause's subject, is the
+    one the next sentence's "he" continues."""
+    head = _chain_head(para, m)
+    if head.dep_ == "appos":
+        head = head.head
+    return sum(1 for _ in head.head.ancestors)
+
+
+def _is_subject(para: ParsedParagraph, m: Mention) -> bool:
+    """The mention is a clause's subject, or stands in apposition to one: in "the other candidate,
+    former Secretary of State Hillary Clinton, drew a contrast" Clinton is who drew it."""
+    head = _chain_head(para, m)
+    if head.dep_ == "appos":
+        head = head.head
+    return head.dep_ in ("nsubj", "nsubjpass")
+
+
+def _binds(para: ParsedParagraph, m: Mention, source: Token) -> bool:
+    """A full noun phrase never refers to the subject of a clause it lies inside (binding
+    Principle C): in "Mr. Bannon backs Mr. Trump's instincts, which the candidate has made ...",
+    the candidate is not Bannon. Pronouns may ("Clinton said she ..."), so only nouns are bound; a
+    clause coordinated with the subject's is not inside it ("The FBI was warned, but the bureau ...")."""
+    if source.pos_ == "PRON" or source.lower_ in PERSON_PRONOUNS | THING_PRONOUNS | RELATIVE_PRONOUNS:
+        return False
+    subject = _chain_head(para, m)
+    if subject.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    clause = subject.head
+    token = source
+    while token.head.i != token.i:  # up to the subject's clause; a coordinate clause is free of it
+        if token.dep_ in ("conj", "parataxis"):  # "The FBI was warned, but the bureau ..."
+            return False
+        token = token.head
+        if token.i == clause.i:
+            return True
+    return False
 
 
 def _words(para: ParsedParagraph, m: Mention) -> set[str]:

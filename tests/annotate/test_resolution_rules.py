@@ -51,6 +51,13 @@ def _finder(nlp, text: str, labels: dict[str, str]) -> tuple[EntityFinder, objec
     return finder, parsed.paragraphs[-1]
 
 
+def _name(finder: EntityFinder, mention) -> str | None:
+    """The text of a resolved mention, wherever in the article it lies."""
+    if mention is None:
+        return None
+    return finder.paragraphs[mention.para].doc[mention.start : mention.end].text
+
+
 # -- antecedent choice -----------------------------------------------------------------------------
 
 
@@ -118,6 +125,211 @@ def test_speaker_pronoun_skips_names_inside_the_quotation(nlp, rules):
     assert resolved(text, claim) == "Josh Hendler"
 
 
+def test_role_noun_finds_the_person_the_article_introduced_in_that_role(nlp):
+    """ "the spokesman" is the man named as spokesman, not the nearer person who spoke before him."""
+    finder, para = _finder(
+        nlp,
+        "Campaign spokesman John Kirby defended the plan. Later Maria Keller criticized it.\n\n"
+        "The spokesman said the plan would work.",
+        {"John Kirby": "PERSON", "Maria Keller": "PERSON"},
+    )
+    spokesman = next(t for t in para.doc if t.lower_ == "spokesman")
+    assert _name(finder, finder.resolve(para, spokesman)) == "John Kirby"
+
+
+def test_role_noun_without_a_named_holder_stays_unresolved(nlp):
+    """A role outside the list of protagonist nouns ("the aide") refers to whoever the article
+    called so, and when nobody was, it is an unnamed person, not the nearest name."""
+    finder, para = _finder(
+        nlp,
+        "Maria Keller criticized the plan.\n\nThe aide said the plan would fail.",
+        {"Maria Keller": "PERSON"},
+    )
+    aide = next(t for t in para.doc if t.lower_ == "aide")
+    assert finder.resolve(para, aide) is None
+
+
+def test_role_word_must_be_attached_to_the_name(nlp):
+    """In "the fighter the candidate had in Corey Lewandowski" the word "candidate" stands near the
+    name without describing it: Lewandowski is no candidate; the candidate is Trump."""
+    finder, para = _finder(
+        nlp,
+        "Republican candidate Donald Trump spoke in Ohio. He is the kind of fighter the candidate had in Corey Lewandowski.\n\n"
+        "The candidate said the race was close.",
+        {"Donald Trump": "PERSON", "Corey Lewandowski": "PERSON"},
+    )
+    finder._names = {"trump": "m", "lewandowski": "m"}
+    candidate = next(t for t in para.doc if t.lower_ == "candidate")
+    assert _name(finder, finder.resolve(para, candidate)) == "Donald Trump"
+
+
+def test_organization_noun_finds_the_name_it_describes(nlp):
+    """ "the group" is NARAL, introduced as "the abortion rights group NARAL", though NER labels nothing."""
+    finder, para = _finder(
+        nlp,
+        "He was joined by Ilyse Hogue, president of the abortion rights group NARAL.\n\n"
+        "The group said that the law was harmful.",
+        {"Ilyse Hogue": "PERSON"},
+    )
+    group = next(t for t in para.doc if t.lower_ == "group")
+    assert _name(finder, finder.resolve(para, group)) == "NARAL"
+
+
+def test_noun_source_never_refers_to_the_subject_of_its_own_clause(nlp):
+    """Principle C: in "Mr. Bannon backs Mr. Trump's instincts, which the candidate has made ..."
+    the candidate cannot be Bannon, whose clause holds it."""
+    finder, para = _finder(
+        nlp,
+        "Mr. Bannon has been a supporter of Mr. Trump's instincts, which the candidate has made central.",
+        {"Mr. Bannon": "PERSON", "Mr. Trump": "PERSON"},
+    )
+    candidate = next(t for t in para.doc if t.lower_ == "candidate")
+    assert _name(finder, finder.resolve(para, candidate)) == "Mr. Trump"
+
+
+def test_first_name_alone_has_its_gender(nlp):
+    """ "Hillary" alone is a woman: "he" skips her for the man named before."""
+    finder, para = _finder(
+        nlp,
+        "Donald Trump spoke in Ohio. His critics attacked Hillary.\n\nHe said the race was close.",
+        {"Donald Trump": "PERSON", "Hillary": "PERSON"},
+    )
+    finder._names = {"trump": "m"}
+    he = next(t for t in para.doc if t.lower_ == "he")
+    assert _name(finder, finder.resolve(para, he)) == "Donald Trump"
+
+
+def test_titled_name_is_a_person_whatever_its_last_word(nlp):
+    """ "Gov. Mike Pence of Indiana" ends in a place, but the title makes it a person: "it" is not him."""
+    finder, para = _finder(
+        nlp,
+        "Acme Corp. hired a lawyer. Then Gov. Mike Pence of Indiana spoke.\n\nIt said the deal was fair.",
+        {"Acme Corp.": "ORG", "Gov. Mike Pence of Indiana": "GPE"},
+    )
+    it = next(t for t in para.doc if t.lower_ == "it")
+    assert _name(finder, finder.resolve(para, it)) == "Acme Corp."
+
+
+def test_apposition_to_the_subject_counts_as_the_subject(nlp):
+    """ "the other candidate, Hillary Clinton, drew a contrast, ... as argued by Karen Lutz": the
+    speaker continued by "she" is Clinton, the subject's apposition, not the last name."""
+    finder, para = _finder(
+        nlp,
+        "The other candidate, Hillary Clinton, drew a contrast, saying the concerns argued by Karen Lutz "
+        "were serious.\n\nShe said the wage was too high.",
+        {"Hillary Clinton": "PERSON", "Karen Lutz": "PERSON"},
+    )
+    finder._names = {"clinton": "f", "lutz": "f"}
+    she = next(t for t in para.doc if t.lower_ == "she")
+    assert _name(finder, finder.resolve(para, she)) == "Hillary Clinton"
+
+
+def test_gendered_noun_describing_a_name_gives_its_gender(nlp):
+    """ "her husband, Jorund Berg" is a man, whatever his unlisted first name: "she" is Rachel Berg."""
+    finder, para = _finder(
+        nlp,
+        "Rachel Berg, a philanthropist, spoke on Thursday. Along with her husband, Jorund Berg, she gave money.\n\n"
+        "She said the speeches were bad.",
+        {"Rachel Berg": "PERSON", "Jorund Berg": "PERSON"},
+    )
+    finder._names = {"berg": ""}
+    she = next(t for t in para.doc if t.text == "She")
+    assert _name(finder, finder.resolve(para, she)) == "Rachel Berg"
+
+
+def test_abbreviated_title_gives_no_gender(nlp):
+    """ "Rep." reads as congressman for role nouns, but says nothing of gender: "she" may be Rep. Lutz."""
+    finder, para = _finder(
+        nlp, "Rep. Jorun Lutz spoke on Thursday.\n\nShe said the bill was bad.", {"Rep. Jorun Lutz": "PERSON"}
+    )
+    finder._names = {"lutz": ""}
+    she = next(t for t in para.doc if t.text == "She")
+    assert _name(finder, finder.resolve(para, she)) == "Rep. Jorun Lutz"
+
+
+def test_it_continues_a_thing_subject(nlp):
+    """ "The email read ... It stated": "it" is the email, a document, not the place named between."""
+    finder, para = _finder(
+        nlp,
+        "The campaign sent an email from Iowa. The email read that the race was close. "
+        "It stated that the rival was weak.",
+        {"Iowa": "GPE"},
+    )
+    it = next(t for t in para.doc if t.text == "It")
+    assert finder.resolve(para, it) is None
+    assert finder.source_type(para, [it.i])[0] == "document"
+
+
+def test_it_continues_a_generic_organization_resolved_in_turn(nlp):
+    """ "The company said ... It added": the company, which is Valeant."""
+    finder, para = _finder(
+        nlp,
+        "Valeant faces an inquiry in Ohio.\n\nThe company said that the inquiry was unfair. "
+        "It added that the charges were false.",
+        {"Valeant": "ORG", "Ohio": "GPE"},
+    )
+    it = next(t for t in para.doc if t.text == "It")
+    assert _name(finder, finder.resolve(para, it)) == "Valeant"
+
+
+def test_expletive_it_is_anonymous(nlp):
+    """ "It is said that ..." has no source to resolve."""
+    finder, para = _finder(
+        nlp, "Acme Corp. opened a plant. It is said that the plant is unsafe.", {"Acme Corp.": "ORG"}
+    )
+    it = next(t for t in para.doc if t.text == "It")
+    assert finder.resolve(para, it) is None
+    assert finder.source_type(para, [it.i])[0] == "anonymous"
+
+
+def test_it_is_not_a_people(nlp):
+    """A one-word nationality or party ("Americans") is "they", never "it"."""
+    finder, para = _finder(
+        nlp,
+        "Acme Corp. sold the data.\n\nBrokers sold the data to Americans. Then it said that the sale was legal.",
+        {"Acme Corp.": "ORG", "Americans": "NORP"},
+    )
+    it = next(t for t in para.doc if t.lower_ == "it")
+    assert _name(finder, finder.resolve(para, it)) == "Acme Corp."
+
+
+def test_name_after_the_is_no_person(nlp):
+    """ "the Purple Heart" takes an article, so it is no person even when NER says PERSON."""
+    finder, para = _finder(
+        nlp,
+        "Karen Vance spoke on Friday. Trump accepted the Purple Heart.\n\nShe said that he was right.",
+        {"Karen Vance": "PERSON", "Purple Heart": "PERSON", "Trump": "PERSON"},
+    )
+    finder._names = {"vance": "f", "trump": "m"}
+    she = next(t for t in para.doc if t.text == "She")
+    assert _name(finder, finder.resolve(para, she)) == "Karen Vance"
+
+
+def test_name_modifying_a_singular_noun_is_not_the_pronoun_antecedent(nlp):
+    """ "a devout Catholic and Donald Trump supporter. He ...": the supporter, Murray, not Trump."""
+    finder, para = _finder(
+        nlp,
+        "Joseph Murray married last year. He counts himself a Donald Trump supporter.\n\nHe said the law was bad.",
+        {"Joseph Murray": "PERSON", "Donald Trump": "PERSON"},
+    )
+    finder._names = {"murray": "m", "trump": "m"}
+    he = [t for t in para.doc if t.text == "He"][-1]
+    assert _name(finder, finder.resolve(para, he)) == "Joseph Murray"
+
+
+def test_main_clause_subject_outranks_a_subordinate_one(nlp):
+    """ "After Clinton suffered a concussion, Axelrod emailed her. He also views her ...": he is
+    Axelrod, the main clause's subject, though Clinton's subject comes first in the sentence."""
+    finder, para = _finder(
+        nlp,
+        "After Clinton suffered a concussion, Axelrod emailed her.\n\nBut he said that she was too easily persuaded.",
+        {"Clinton": "PERSON", "Axelrod": "PERSON"},
+    )
+    finder._names = {"clinton": "", "axelrod": "m"}
+    he = next(t for t in para.doc if t.text == "he")
+    assert _name(finder, finder.resolve(para, he)) == "Axelrod"
+
+
 def test_nationality_adjective_names_the_body(nlp):
     """ "the Saudi government" is named by its adjective: nothing to resolve, not the country before."""
     finder, para = _finder(
@@ -128,6 +340,38 @@ def test_nationality_adjective_names_the_body(nlp):
 
 
 # -- source type -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source", "kind"),
+    [
+        ("The column said that the mayor had lied.", "column", "document"),
+        ("The suit claims that the firing was improper.", "suit", "document"),
+        ("The investor said that the deal was bad.", "investor", "person"),
+        ("The witness said that the truck was white.", "witness", "person"),
+        ("The crowd believed that the election was rigged.", "crowd", "person"),
+        ("A number of readers asked whether the figure was right.", "number", "person"),
+    ],
+)
+def test_common_noun_source_is_a_document_unless_it_names_people(nlp, sentence, source, kind):
+    """A common noun that names no people ("the column", "the suit") is something written or
+    recorded; agent nouns ("investor", "witness"), groups ("the crowd") and counts of people ("a
+    number of readers") stay persons."""
+    finder, para = _finder(nlp, sentence, {})
+    head = next(t for t in para.doc if t.lower_ == source)
+    assert finder.source_type(para, [t.i for t in head.subtree])[0] == kind
+
+
+def test_this_newspaper_is_the_publication_itself(nlp):
+    """ "this newspaper" is the outlet publishing the article, not the newspaper named before."""
+    finder, para = _finder(
+        nlp,
+        "The Advocate criticized the mayor.\n\nThis newspaper reported that the mayor had lied.",
+        {"The Advocate": "ORG"},
+    )
+    head = next(t for t in para.doc if t.lower_ == "newspaper")
+    kind, _, mention = finder.source_type(para, [t.i for t in head.subtree])
+    assert (kind, mention) == ("publication", None)
 
 
 def test_person_pronoun_is_a_person_whatever_ner_calls_the_name(nlp):
