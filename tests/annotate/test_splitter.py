@@ -370,7 +370,7 @@ def test_split_conjunct_does_not_borrow_a_subject_holding_a_verb(nlp):
 
 
 def test_split_non_factive_clause_on_a_frame_is_not_a_claim(nlp):
-    """"before officials had weighed in" says they had not: cut out, it would assert the opposite."""
+    """A "before officials had weighed in" clause says they had not: cut out, it would say they had."""
     text = "Before city officials had weighed in with any explanation, Trump said that it was a bomb."
     assert texts(nlp, text) == ["It was a bomb"]
 
