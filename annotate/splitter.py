@@ -514,6 +514,8 @@ class _SentenceSplitter:
         borrowed = core.tokens - subtree(child) - _shared_auxiliaries(child, child.head)
         if kind in ("conj", "advcl", "parataxis") and any(_stray_finite(doc[i]) for i in borrowed):
             return False  # the subject it would borrow holds a main verb: the parse went wrong above it
+        if kind == "conj" and _subjectless_conjunct(child, borrowed):
+            return False  # "We ... had three kids and built a business" → "Built a business"
         if any(doc[i].lower_ in _RELATIVE_PRONOUNS and doc[i].dep_ in SUBJECTS for i in borrowed) and not any(
             i in self.substitutes for i in borrowed
         ):
@@ -736,6 +738,20 @@ def _verb_of(sent: SpacySpan, frame: Frame) -> int:
         if doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("aux", "auxpass"):
             return i
     return frame.cue[0]
+
+
+def _subjectless_conjunct(conj: Token, borrowed: frozenset[int] | set[int]) -> bool:
+    """A verb conjunct that would stand with no subject, neither its own nor one it borrows, although
+    it is no command: the parse hid the subject ("had" taken for a loose ``dep``), and the claim
+    would read as an order ("Reinforce the reasons ...")."""
+    if conj.pos_ not in ("VERB", "AUX") or any(c.dep_ in SUBJECTS for c in conj.children):
+        return False
+    if any(conj.doc[i].dep_ in SUBJECTS for i in borrowed):
+        return False
+    head = conj.head
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    return not (head.dep_ == "ROOT" and head.tag_ == "VB")  # "Start talking ..., and stop ...": commands
 
 
 def _stray_finite(token: Token) -> bool:

@@ -378,3 +378,15 @@ def test_split_non_factive_clause_on_a_frame_is_not_a_claim(nlp):
 def test_split_conjunct_does_not_borrow_a_relative_pronoun(nlp):
     text = "Take a family who has its sights on a state university and doesn't qualify for any grants."
     assert not any(t.startswith("Who") for t in texts(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We got married here, had three great kids and built a business.",
+        "She needed no more than to resettle nervous Democrats and reinforce their doubts.",
+    ],
+)
+def test_split_conjunct_without_any_subject_stays(nlp, text):
+    """Cut, the conjunct would have no subject and read as a command ("Built a business")."""
+    assert texts(nlp, text) == [text]
