@@ -263,6 +263,10 @@ def _is_frame_verb(verb: Token) -> bool:
     )
 
 
+_CITING_VERBS = frozenset({"cite", "quote", "reference"})
+_NOUN_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "poss"})
+
+
 def indirect_question(head: Token) -> bool:
     """A complement that asks rather than states ("questioned whether Obama was prepared", "asked how
     she would do it"): it is content, but cut from its frame it would be a question without its
@@ -468,11 +472,18 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
             ]
             if clauses:
                 source = [i for c in tok.children if c.dep_ == "poss" for i in subtree(c)]
-                if not source and tok.dep_ == "dobj" and _is_frame_verb(tok.head):
+                cue = (tok.i,)
+                if not source and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _CITING_VERBS:
+                    cue = (tok.head.i,)
+                    # "citing reports that A": the reports say A; whoever cites them only points to them
+                    source = sorted(
+                        {tok.i} | {i for c in tok.children if c.dep_ in _NOUN_MODIFIERS for i in subtree(c)}
+                    )
+                elif not source and tok.dep_ == "dobj" and _is_frame_verb(tok.head):
                     source = _source_tokens(tok.head)  # "A House report found no evidence that ...": the finder
                 content = set().union(*(subtree(c) for c in clauses))
                 frames.append(
-                    Frame("noun", (tok.i,), tuple(sorted(source)), frozenset(content), tuple(c.i for c in clauses))
+                    Frame("noun", cue, tuple(sorted(source)), frozenset(content), tuple(c.i for c in clauses))
                 )
                 continue
         if tok.lower_ in lex.attribution_adverbs:

@@ -489,3 +489,12 @@ def test_source_raised_concerns_is_a_speech_act(nlp, rules):
 def test_cue_takes_a_preposition_of_content_not_of_time(nlp, rules, text, cue):
     claims = labelled(nlp, rules, text)
     assert any(c.labels["cue"].value == cue for c in claims), [(c.text, c.labels["cue"].value) for c in claims]
+
+
+def test_cited_reports_are_the_source_of_what_they_say(nlp, rules):
+    """"citing reports that A": the reports say A (a document); the citer only points to them."""
+    text = "The department blacklisted NSO, citing reports that its spyware is used against journalists."
+    claim = _claim(labelled(nlp, rules, text), "spyware is used")
+    assert claim.labels["source"].value == "reports"
+    assert claim.labels["cue"].value == "citing"
+    assert claim.labels["source_type"].value == "document"
