@@ -492,7 +492,7 @@ def test_cue_takes_a_preposition_of_content_not_of_time(nlp, rules, text, cue):
 
 
 def test_cited_reports_are_the_source_of_what_they_say(nlp, rules):
-    """"citing reports that A": the reports say A (a document); the citer only points to them."""
+    """Citing reports that A: the reports say A (a document); the citer only points to them."""
     text = "The department blacklisted NSO, citing reports that its spyware is used against journalists."
     claim = _claim(labelled(nlp, rules, text), "spyware is used")
     assert claim.labels["source"].value == "reports"

@@ -123,7 +123,7 @@ def test_entity_matching_rule(predicted, gold, right):
 
 
 # The numbers the rules reach on the shipped gold (see docs/evaluation.md), minus a small margin.
-FLOORS = {"status_addressed": 0.85, "status_not_addressed": 1.0, "source_type": 0.84, "resolution": 0.65}
+FLOORS = {"status_addressed": 0.87, "status_not_addressed": 1.0, "source_type": 0.85, "resolution": 0.65}
 
 
 @pytest.mark.corpus
