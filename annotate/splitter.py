@@ -273,7 +273,10 @@ def _without_reporting_tail(unit: Unit, verb: Token, doc: Doc) -> Unit | None:
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.i in unit.tokens:
         tail = subtree(verb.head)
     elif verb.dep_ == "advcl" and verb.head.i in unit.tokens:
-        tail = subtree(verb) | {verb.left_edge.i - 1} if doc[verb.left_edge.i - 1].text == "," else subtree(verb)
+        tail = subtree(verb)
+        before = verb.left_edge.i - 1
+        if before >= 0 and doc[before].text == ",":
+            tail.add(before)  # ", adding that ...": its comma goes with it
     else:
         return None
     rest = frozenset(unit.tokens - tail)
