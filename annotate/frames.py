@@ -267,7 +267,7 @@ _CITING_VERBS = frozenset({"cite", "quote", "reference"})
 _NOUN_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "poss"})
 
 
-def indirect_question(head: Token) -> bool:
+def _indirect_question(head: Token) -> bool:
     """A complement that asks rather than states ("questioned whether Obama was prepared", "asked how
     she would do it"): it is content, but cut from its frame it would be a question without its
     asker, no claim; so the splitter keeps it in the frame's claim."""
@@ -412,7 +412,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                         tuple(cue_tokens(tok)),
                         tuple(_source_tokens(tok)),
                         frozenset(content),
-                        tuple(h.i for h in heads if not indirect_question(h)),
+                        tuple(h.i for h in heads if not _indirect_question(h)),
                     )
                 )
                 continue
