@@ -276,6 +276,8 @@ def _indirect_question(head: Token) -> bool:
         return first.dep_ == "mark" and first.head.i == head.i  # not "if elected, ..." inside it
     if first.tag_ not in ("WDT", "WP", "WP$", "WRB"):
         return False
+    if first.dep_ == "det" and first.head.head.i == head.i:
+        return True  # "deciding what information could be useful": an interrogative determiner
     word = first if first.head.i == head.i else first.head  # "how important it is": "how" on "important"
     return word.head.i == head.i and word.dep_ not in ("advcl", "relcl", "nsubj", "csubj")
 
@@ -472,9 +474,9 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
             ]
             if clauses:
                 source = [i for c in tok.children if c.dep_ == "poss" for i in subtree(c)]
-                cue = (tok.i,)
+                noun_cue: tuple[int, ...] = (tok.i,)
                 if not source and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _CITING_VERBS:
-                    cue = (tok.head.i,)
+                    noun_cue = (tok.head.i,)
                     # "citing reports that A": the reports say A; whoever cites them only points to them
                     source = sorted(
                         {tok.i} | {i for c in tok.children if c.dep_ in _NOUN_MODIFIERS for i in subtree(c)}
@@ -483,7 +485,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                     source = _source_tokens(tok.head)  # "A House report found no evidence that ...": the finder
                 content = set().union(*(subtree(c) for c in clauses))
                 frames.append(
-                    Frame("noun", cue, tuple(sorted(source)), frozenset(content), tuple(c.i for c in clauses))
+                    Frame("noun", noun_cue, tuple(sorted(source)), frozenset(content), tuple(c.i for c in clauses))
                 )
                 continue
         if tok.lower_ in lex.attribution_adverbs:

@@ -390,3 +390,8 @@ def test_split_conjunct_does_not_borrow_a_relative_pronoun(nlp):
 def test_split_conjunct_without_any_subject_stays(nlp, text):
     """Cut, the conjunct would have no subject and read as a command ("Built a business")."""
     assert texts(nlp, text) == [text]
+
+
+def test_split_interrogative_determiner_makes_an_indirect_question(nlp):
+    text = "The judge said the courts have no business deciding what information could be useful to voters."
+    assert texts(nlp, text) == ["The courts have no business deciding what information could be useful to voters"]
