@@ -517,6 +517,8 @@ class _SentenceSplitter:
         borrowed = core.tokens - subtree(child) - _shared_auxiliaries(child, child.head)
         if kind in ("conj", "advcl", "parataxis") and any(_stray_finite(doc[i]) for i in borrowed):
             return False  # the subject it would borrow holds a main verb: the parse went wrong above it
+        if kind == "conj" and _relative_subject(child):
+            return False  # "..., 40 percent of whom are black": a relative clause parsed as a conjunct
         if kind == "conj" and _subjectless_conjunct(child, borrowed):
             return False  # "We ... had three kids and built a business" → "Built a business"
         if any(doc[i].lower_ in _RELATIVE_PRONOUNS and doc[i].dep_ in SUBJECTS for i in borrowed) and not any(
@@ -741,6 +743,17 @@ def _verb_of(sent: SpacySpan, frame: Frame) -> int:
         if doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("aux", "auxpass"):
             return i
     return frame.cue[0]
+
+
+def _relative_subject(conj: Token) -> bool:
+    """A conjunct whose own subject holds a relative pronoun ("40 percent of whom are black", "some
+    of which were sold"): a relative clause the parser took for a coordinated one."""
+    return any(
+        t.lower_ in ("whom", "which", "whose") and t.tag_ in ("WP", "WDT", "WP$")
+        for c in conj.children
+        if c.dep_ in SUBJECTS
+        for t in c.subtree
+    )
 
 
 def _subjectless_conjunct(conj: Token, borrowed: frozenset[int] | set[int]) -> bool:

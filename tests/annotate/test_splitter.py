@@ -395,3 +395,8 @@ def test_split_conjunct_without_any_subject_stays(nlp, text):
 def test_split_interrogative_determiner_makes_an_indirect_question(nlp):
     text = "The judge said the courts have no business deciding what information could be useful to voters."
     assert texts(nlp, text) == ["The courts have no business deciding what information could be useful to voters"]
+
+
+def test_split_relative_clause_parsed_as_conjunct_stays(nlp):
+    text = "The system holds 25 percent of the world's inmates, 40 percent of whom are black."
+    assert texts(nlp, text) == [text]
