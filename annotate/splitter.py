@@ -368,6 +368,8 @@ class _SentenceSplitter:
         dep, head = tok.dep_, tok.head
         if dep == "conj" and not _coordinated(tok):
             return None  # "no evidence whatsoever this would have ...": a parsing slip, not "and"
+        if dep == "conj" and _in_kept_relative(tok):
+            return None  # "people he knows or cares nothing about": "He cares nothing about" would lose its noun
         if dep == "conj" and tok.pos_ in ("VERB", "AUX") and head.pos_ in ("VERB", "AUX"):
             # "wants to triple A, grow B": a conjunct under a to-infinitive stays, its claim would
             # lose "wants to"
@@ -743,6 +745,16 @@ def _verb_of(sent: SpacySpan, frame: Frame) -> int:
         if doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("aux", "auxpass"):
             return i
     return frame.cue[0]
+
+
+def _in_kept_relative(conj: Token) -> bool:
+    """A conjunct of a relative clause that stays in its sentence's claim (restrictive, or not led by
+    a subject pronoun): its gap is the relativized noun outside it, so alone it reads "He cares
+    nothing about" or "He does"."""
+    first = conj.head
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    return first.dep_ == "relcl" and not (_non_restrictive(first) and _subject_relative(first))
 
 
 def _relative_subject(conj: Token) -> bool:

@@ -400,3 +400,8 @@ def test_split_interrogative_determiner_makes_an_indirect_question(nlp):
 def test_split_relative_clause_parsed_as_conjunct_stays(nlp):
     text = "The system holds 25 percent of the world's inmates, 40 percent of whom are black."
     assert texts(nlp, text) == [text]
+
+
+def test_split_conjunct_inside_a_kept_relative_clause_stays(nlp):
+    text = "He makes simple blanket statements about people he knows or cares nothing about."
+    assert texts(nlp, text) == [text]
