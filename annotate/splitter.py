@@ -981,6 +981,25 @@ def _editor_bracket(t: TokenTable, tokens: set[int]) -> set[int]:
     return set()
 
 
+def _curly_closed_straight(t: TokenTable, start: int, end: int) -> dict[int, int]:
+    """Straight marks that close a curly opening one in the sentence (web copy mixes the forms,
+    '“Immunity deals ... FBI," he said, adding ... "like candy."'), each mapped to its opener, so the
+    remaining straight marks still pair among themselves. Read as ``frames.quoted_tokens`` reads them:
+    the straight mark is glued to the word before it and followed by a space or a mark."""
+    out: dict[int, int] = {}
+    opener: int | None = None
+    for j in range(start, end):
+        if t.text[j] == "“":
+            opener = j
+        elif t.text[j] == "”":
+            opener = None
+        elif t.text[j] == '"' and opener is not None and j > 0 and not t.ws[j - 1]:
+            if j + 1 >= len(t.text) or t.ws[j] or t.is_punct[j + 1]:
+                out[j] = opener
+                opener = None
+    return out
+
+
 def _is_opening(t: TokenTable, i: int) -> bool:
     return i + 1 < len(t.text) and not t.ws[i]
 
@@ -988,8 +1007,11 @@ def _is_opening(t: TokenTable, i: int) -> bool:
 def _partner(t: TokenTable, i: int, start: int, end: int) -> int | None:
     """The index of the mark pairing with mark ``i`` inside the sentence ``[start, end)``, else None."""
     text = _mark(t.text[i])
+    mixed = _curly_closed_straight(t, start, end)  # '“A," he said': a straight mark closing a curly one
     if text == '"':
-        marks = [j for j in range(start, end) if t.text[j] == '"']
+        if i in mixed:
+            return mixed[i]
+        marks = [j for j in range(start, end) if t.text[j] == '"' and j not in mixed]
         k = marks.index(i)
         if len(marks) % 2:
             return None
@@ -1001,7 +1023,7 @@ def _partner(t: TokenTable, i: int, start: int, end: int) -> int | None:
             depth += (t.text[j] == text) - (_mark(t.text[j]) == _PAIRED[text])
             if depth == 0:
                 return j
-        return None
+        return next((j for j, opener in mixed.items() if opener == i), None)
     opener = closers[text]
     depth = 0
     for j in range(i, start - 1, -1):

@@ -405,3 +405,10 @@ def test_split_relative_clause_parsed_as_conjunct_stays(nlp):
 def test_split_conjunct_inside_a_kept_relative_clause_stays(nlp):
     text = "He makes simple blanket statements about people he knows or cares nothing about."
     assert texts(nlp, text) == [text]
+
+
+def test_split_quotation_keeps_its_closing_mark_after_a_mixed_pair(nlp):
+    """'“A," he said, adding ... "like candy."': the straight mark after "A," closes the curly one,
+    so the inner quotation still pairs and keeps its closing mark."""
+    text = '“Deals are not required," Chaffetz said, adding that the deals were handed out "like candy."'
+    assert texts(nlp, text)[-1] == 'The deals were handed out "like candy."'
