@@ -838,9 +838,14 @@ def _subject_relative(relcl: Token) -> bool:
     """Whether the relative pronoun is the clause's subject, so that its noun in its place makes a
     sentence ("the list, which prevents ..." → "The list prevents ..."). An object or possessive
     one would not ("an aspect, which the bank detailed" → "An aspect the bank detailed"; "Sanders,
-    whose candidacy was ..."): such a clause stays in its sentence's claim."""
+    whose candidacy was ..."): such a clause stays in its sentence's claim. Nor does "which" on a
+    person, a parsing slip ("the chief executive of Ora Media ..., which is also streamed on Hulu")."""
     pronoun = relcl.left_edge
-    return pronoun.lower_ in _RELATIVE_PRONOUNS and pronoun.lower_ != "whose" and pronoun.dep_ in SUBJECTS
+    if pronoun.lower_ not in _RELATIVE_PRONOUNS or pronoun.lower_ == "whose" or pronoun.dep_ not in SUBJECTS:
+        return False
+    lex = lexicon()
+    person = relcl.head.ent_type_ == "PERSON" or matches(relcl.head, lex.person_roles | lex.generic_person_nouns)
+    return not (pronoun.lower_ == "which" and person)
 
 
 def _non_restrictive(relcl: Token) -> bool:

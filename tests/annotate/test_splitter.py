@@ -412,3 +412,9 @@ def test_split_quotation_keeps_its_closing_mark_after_a_mixed_pair(nlp):
     so the inner quotation still pairs and keeps its closing mark."""
     text = '“Deals are not required," Chaffetz said, adding that the deals were handed out "like candy."'
     assert texts(nlp, text)[-1] == 'The deals were handed out "like candy."'
+
+
+def test_split_which_never_stands_for_a_person(nlp):
+    """A "which" clause the parser hung on a person noun is a slip: no "The executive is streamed"."""
+    text = "Dickey, the chief executive of Ora Media, which is also streamed on Hulu, spoke to me on Friday."
+    assert not any(t.startswith("The chief executive is") for t in texts(nlp, text))
