@@ -328,6 +328,18 @@ def _introduces_quote(verb: Token, sent: Span) -> bool:
 _LABEL_MAX_WORDS = 4
 
 
+_LONG_DASHES = frozenset({"―", "—", "–"})
+
+
+def signature_dash(token: Token) -> bool:
+    """A dash that introduces who said a quotation ("“...” ― Krystal Correa", "- Bernie Sanders."): a
+    long dash, or a hyphen standing apart from the word before it (not the one in "pro-Trump").
+    One test for the splitter's signatures, the sources they give and the fact-check layout."""
+    if token.text in _LONG_DASHES:
+        return True
+    return token.text in ("-", "--") and (token.i == 0 or bool(token.doc[token.i - 1].whitespace_))
+
+
 def speaker_label(words: Sequence[Token]) -> Token | None:
     """The colon of a transcript speaker label opening ``words`` ("PENCE:", "MR. TRUMP:", "CHRIS
     WALLACE:"), else None. Transcripts name each speaker so, in capitals, and PolNeAR marks the name as

@@ -32,6 +32,7 @@ from claimkit.annotate.frames import (
     cue_tokens,
     lexicon,
     matches,
+    signature_dash,
     spans_tokens,
     speaker_label,
     subtree,
@@ -371,7 +372,7 @@ def _signature_frame(para: ParsedParagraph, words: set[int]) -> Frame | None:
     """“...” ― Krystal Correa: the dash is the cue and the name the source (PolNeAR marks them so)."""
     doc = para.doc
     ordered = sorted(words)
-    dashes = [i for i in ordered if doc[i].text in ("―", "—", "–")]
+    dashes = [i for i in ordered if signature_dash(doc[i])]
     if not dashes:
         return None
     dash = dashes[-1]

@@ -36,6 +36,7 @@ from claimkit.annotate.frames import (
     find_frames,
     lexicon,
     matches,
+    signature_dash,
     speaker_label,
     subject_of,
     subtree,
@@ -122,14 +123,11 @@ def split_parsed(parsed: ParsedArticle, granularity: Granularity = "clause") -> 
     )
 
 
-_DASHES = frozenset({"―", "—", "–", "-", "--"})
-
-
 def _signature(words: list[Token]) -> bool:
     """A verbless "― Krystal Correa" after a quotation: who said it, not a claim of its own."""
     return (
         len(words) <= 6
-        and words[0].text in _DASHES
+        and signature_dash(words[0])
         and not any(t.pos_ in ("VERB", "AUX") for t in words[1:])  # the tagger calls the dash itself a VERB
         and any(t.pos_ == "PROPN" for t in words)
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from claimkit.annotate.frames import Lexicon, matches, subject_of
+from claimkit.annotate.frames import Lexicon, matches, signature_dash, subject_of
 from claimkit.annotate.status_cues import StatusCues
 from claimkit.annotate.status_linking import ArticleClaims
 from claimkit.annotate.status_syntax import (
@@ -45,7 +45,6 @@ _AUXILIARIES = frozenset({"do", "have", "be", "will", "would", "can", "could", "
 # An elliptic "It didn't." has at most four words; with punctuation and a parenthesis, seven tokens.
 _ELLIPSIS_TOKENS = 7
 _NEGATIVE_DETERMINERS = frozenset({"no", "zero", "none", "nothing"})
-_DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
 _POSSESSIVE_DETS = frozenset({"these", "those", "my", "our", "your"})
 # How far back (paragraphs) a rating's receiver ("gave Carson two Pinocchios") is looked up among sources.
 _RATING_REACH = 4
@@ -350,4 +349,4 @@ def _elliptic_negation(para: ParsedParagraph, sentence: SpacySpan) -> bool:
 def _dash_line(para: ParsedParagraph) -> bool:
     """A paragraph that only names a speaker after a dash: "- Bernie Sanders."."""
     words = [t for t in para.doc if not t.is_space]
-    return 2 <= len(words) <= 8 and words[0].text in _DASHES
+    return 2 <= len(words) <= 8 and signature_dash(words[0])

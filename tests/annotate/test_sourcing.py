@@ -498,3 +498,19 @@ def test_cited_reports_are_the_source_of_what_they_say(nlp, rules):
     assert claim.labels["source"].value == "reports"
     assert claim.labels["cue"].value == "citing"
     assert claim.labels["source_type"].value == "document"
+
+
+@pytest.mark.parametrize("dash", ["―", "—", "-"])
+def test_signature_after_any_spaced_dash_is_the_source(nlp, rules, dash):
+    """The splitter signs a quotation with a "- Name" line as with "― Name"; the source follows it."""
+    text = f"“The tax code is rigged against working people.” {dash} Carla Sanchez"
+    claim = _claim(labelled(nlp, rules, text), "tax code is rigged")
+    assert claim.labels["source"].value == "Carla Sanchez"
+
+
+def test_hyphen_inside_a_word_is_no_signature_dash(nlp):
+    from claimkit.annotate.frames import signature_dash
+
+    doc = nlp("She is pro-Trump - Carla Sanchez")
+    hyphens = [t for t in doc if t.text == "-"]
+    assert [signature_dash(t) for t in hyphens] == [False, True]
