@@ -509,9 +509,9 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
     return [f for f in frames if not (f.kind == "stance" and f.cue[0] in in_cues)]
 
 
-def _closing_form(t: TokenTable, i: int) -> bool:
+def closing_form(t: TokenTable, i: int) -> bool:
     """A straight mark standing where a closing one goes (glued to the word before it, a space or a
-    mark after it): web copy mixes the forms, '“Immunity deals ... FBI," he said'."""
+    mark after it): web copy mixes the forms, '“Immunity deals ... FBI," he said'. The splitter pairs marks by the same test."""
     glued_before = i > 0 and not t.ws[i - 1]
     return glued_before and (t.ws[i] or i + 1 == len(t.text) or t.is_punct[i + 1])
 
@@ -541,7 +541,7 @@ def quoted_tokens(doc: Doc, table: TokenTable | None = None) -> set[int]:
             elif text in _TOGGLES:
                 open_at, closer = i, text
             continue
-        is_close = text == closer or (closer == "”" and text in ('"', "''") and _closing_form(t, i))
+        is_close = text == closer or (closer == "”" and text in ('"', "''") and closing_form(t, i))
         if closer == "’" and is_close:  # an apostrophe (can’t, group’s, Bezos’ phone) does not close
             nxt_alpha = i + 1 < n and texts[i + 1].isalpha()
             prev_is_s = i > 0 and texts[i - 1].lower().endswith("s") and not ws[i - 1]

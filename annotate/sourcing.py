@@ -72,7 +72,6 @@ RULE_VALUES: dict[str, tuple[str, ...]] = {
     "source_type": ("person", "organization", "government", "document", "anonymous", "publication"),
 }
 _HEDGE_MODALS = frozenset({"may", "might", "could"})
-# Aspectual verbs: "continued to deny" performs the denial, only timing it.
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 from claimkit.annotate.frames import (
     SUBJECTS,
     Frame,
+    closing_form,
     find_frames,
     lexicon,
     matches,
@@ -422,12 +423,12 @@ class _SentenceSplitter:
         connective leaves it true ("because", "after", "when", ...): "before city officials had
         weighed in" says they had not, and "if ..." says nothing happened."""
         frame = self.frame_by_cue.get(clause.head.i)
+        if frame is None or frame.kind != "verb":
+            return False
         connective = next((c for c in clause.children if c.dep_ == "mark" or c.tag_ == "WRB"), None)
         return (
-            frame is not None
-            and connective is not None
+            connective is not None
             and connective.lower_ in _FACTIVE_CONNECTIVES
-            and frame.kind == "verb"
             and clause.tag_ in _FINITE_TAGS | {"VBN"}
             and any(c.dep_ in SUBJECTS for c in clause.children)
             and any(t.tag_ in _FINITE_TAGS for t in clause.subtree if t.head.i == clause.i or t.i == clause.i)
@@ -987,8 +988,8 @@ def _editor_bracket(t: TokenTable, tokens: set[int]) -> set[int]:
 def _curly_closed_straight(t: TokenTable, start: int, end: int) -> dict[int, int]:
     """Straight marks that close a curly opening one in the sentence (web copy mixes the forms,
     '“Immunity deals ... FBI," he said, adding ... "like candy."'), each mapped to its opener, so the
-    remaining straight marks still pair among themselves. Read as ``frames.quoted_tokens`` reads them:
-    the straight mark is glued to the word before it and followed by a space or a mark."""
+    remaining straight marks still pair among themselves. Read as ``frames.quoted_tokens`` reads them
+    (``frames.closing_form``)."""
     out: dict[int, int] = {}
     opener: int | None = None
     for j in range(start, end):
@@ -996,10 +997,9 @@ def _curly_closed_straight(t: TokenTable, start: int, end: int) -> dict[int, int
             opener = j
         elif t.text[j] == "”":
             opener = None
-        elif t.text[j] == '"' and opener is not None and j > 0 and not t.ws[j - 1]:
-            if j + 1 >= len(t.text) or t.ws[j] or t.is_punct[j + 1]:
-                out[j] = opener
-                opener = None
+        elif t.text[j] == '"' and opener is not None and closing_form(t, j):
+            out[j] = opener
+            opener = None
     return out
 
 
