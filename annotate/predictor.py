@@ -42,6 +42,20 @@ class ParsedPredictor(Predictor, Protocol):
 
 
 @runtime_checkable
+class SourceDescriber(ParsedPredictor, Protocol):
+    """A predictor that can type and resolve source mentions another predictor found (the rules, for a
+    model's marked sources): see ``annotate.sourcing.RulePredictor.describe_sources``."""
+
+    def parse(self, items: Sequence[SplitArticle]) -> list[ParsedArticle]:
+        """The parse ``label_parsed`` and ``describe_sources`` read, one per article."""
+        ...
+
+    def describe_sources(self, parsed: ParsedArticle, item: SplitArticle, which: Sequence[int]) -> SplitArticle:
+        """``item`` with ``source_type`` of the claims at ``which`` decided from their ``source`` labels."""
+        ...
+
+
+@runtime_checkable
 class ParsedBatchPredictor(Predictor, Protocol):
     """A predictor that labels a batch of articles from the parses the splitter made."""
 

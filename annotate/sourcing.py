@@ -105,15 +105,21 @@ class RulePredictor:
 
     def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
         """Label claims that came from anywhere (a file, Label Studio): parses their articles again."""
-        parsed = parse_articles((item.article for item in items), self.nlp)
-        return [self.label_parsed(p, item) for p, item in zip(parsed, items, strict=True)]
+        return [self.label_parsed(p, item) for p, item in zip(self.parse(items), items, strict=True)]
+
+    def parse(self, items: Sequence[SplitArticle]) -> list[ParsedArticle]:
+        """The spaCy parse of each item's article, as the splitter makes it."""
+        return list(parse_articles((item.article for item in items), self.nlp))
+
+    def _entities(self, parsed: ParsedArticle) -> EntityFinder:
+        return EntityFinder(
+            parsed.paragraphs, self.lex, self._ner(), publisher=parsed.article.metadata.get("publisher", "")
+        )
 
     def label_parsed(self, parsed: ParsedArticle, item: SplitArticle) -> SplitArticle:
         """Label the claims of ``item`` using the parse the splitter already made."""
         paragraphs = parsed.paragraphs
-        entities = EntityFinder(
-            paragraphs, self.lex, self._ner(), publisher=parsed.article.metadata.get("publisher", "")
-        )
+        entities = self._entities(parsed)
         evidence: list[_Evidence] = []
         locations: list[tuple[ParsedParagraph | None, set[int]]] = []
         for claim in item.claims:
@@ -131,6 +137,37 @@ class RulePredictor:
         for claim, ev, (para, tokens), status in zip(item.claims, evidence, locations, statuses, strict=True):
             labels = self._labels(item.article.text, claim, ev, para, tokens, status, entities)
             claims.append(claim.with_labels({k: v for k, v in labels.items() if k in self.fields}))
+        return item.with_claims(claims)
+
+    def describe_sources(self, parsed: ParsedArticle, item: SplitArticle, which: Sequence[int]) -> SplitArticle:
+        """``item`` with the ``source_type`` of the claims at ``which`` decided again from the ``source``
+        label they carry now, by the same resolution and typing as the rules' own sources.
+
+        For labels another predictor set: a model that marks a source where the rules found none, or
+        calls a claim attributed that the rules called asserted, leaves it without a type or a resolved
+        entity unless the rules describe that mention ("the bureau" → government, resolved to "FBI").
+        A claim without a source span gets the type of an unnamed source (anonymous).
+        """
+        if not which:
+            return item
+        entities = self._entities(parsed)
+        claims = list(item.claims)
+        for i in which:
+            claim = claims[i]
+            source = claim.labels.get("source")
+            spans = source.spans if source is not None and source.value is not None else ()
+            # the mention may sit in a neighbouring sentence ("That is what the inspectors wrote.")
+            holder = next((p for p in parsed.paragraphs if spans and all(p.span.contains(s) for s in spans)), None)
+            para = holder or _paragraph_of(parsed.paragraphs, claim)
+            if para is None:
+                continue
+            tokens: list[int] = []
+            if holder is not None:
+                start = holder.span.start
+                tokens = sorted(spans_tokens(holder.doc, [(s.start - start, s.end - start) for s in spans]))
+            kind, score, mention = entities.source_type(para, tokens)
+            resolved = mention_spans(paragraphs_of(entities, mention), mention) if mention is not None else ()
+            claims[i] = claim.with_labels({**claim.labels, "source_type": Label(kind, score, resolved)})
         return item.with_claims(claims)
 
     # -- attribution ----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from claimkit.annotate.corpora.brat import BratDocument, gold_labels
+from claimkit.annotate.corpora.brat import BratDocument, gold_labels, read_brat_corpus
 from claimkit.annotate.corpora.brat_claims import (
     DEFAULT_CACHE_DIR,
     load_split_articles,
@@ -123,6 +123,41 @@ def gold_article(doc: BratDocument, item: SplitArticle, schema: Schema | None = 
 
 def _mentions(doc: BratDocument, entity_type: str) -> list[tuple[Any, ...]]:
     return unique_mentions(doc.article.text, (e.spans for e in doc.entities.values() if e.type == entity_type))
+
+
+AGREEMENT_SPLIT = "annotator-training"
+"""PolNeAR's folder of articles each annotated by several annotators (4 articles × 6 in the release)."""
+
+
+def span_agreement(corpus_dir: str | Path) -> dict[str, Any] | None:
+    """How closely PolNeAR's own annotators agree on source and cue spans: pairwise F1 between every two
+    annotators of each article in ``annotator-training``, pooled, by the same ``match_mentions`` the
+    systems are scored with. The human ceiling for span targets (None where that folder is absent).
+    """
+    from itertools import combinations
+
+    split_dir = Path(corpus_dir) / AGREEMENT_SPLIT
+    if not (split_dir / "text").is_dir():
+        return None
+    by_article: dict[str, list[BratDocument]] = {}
+    for doc in read_brat_corpus(corpus_dir, AGREEMENT_SPLIT, all_annotators=True):
+        by_article.setdefault(doc.article.id, []).append(doc)
+    out: dict[str, Any] = {
+        "split": AGREEMENT_SPLIT,
+        "articles": len(by_article),
+        "annotators": max((len(docs) for docs in by_article.values()), default=0),
+        "pairs": sum(len(docs) * (len(docs) - 1) // 2 for docs in by_article.values()),
+    }
+    for f, entity_type in SPAN_FIELDS.items():
+        out[f] = {}
+        for mode in ("exact", "overlap"):
+            counts = [
+                match_mentions(a.article.text, _mentions(a, entity_type), _mentions(b, entity_type), mode)
+                for docs in by_article.values()
+                for a, b in combinations(docs, 2)
+            ]
+            out[f][mode] = total(counts).f1 if counts else None
+    return out
 
 
 def _slice_scores(
@@ -558,6 +593,7 @@ def evaluate_attribution(
         "train": train_info,
         "systems": systems,
         "reference": POLNEAR_REFERENCE,
+        "span_agreement": span_agreement(corpus_dir),
         "config": {
             **asdict(config),
             "splitter_fingerprint": splitter_fingerprint(nlp, granularity)[:12],

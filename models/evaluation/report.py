@@ -144,7 +144,20 @@ def render_markdown(
     else:
         out += ["No system predicts source or cue spans."]
     gold_counts = ", ".join(f"{n} {f}" for f, n in corpus["gold_entities"].items())
-    out += ["", f"Gold: {gold_counts} spans (distinct per article).", "", "## Slices (claim macro-F1)", ""]
+    out += ["", f"Gold: {gold_counts} spans (distinct per article)."]
+    agreement = report.get("span_agreement")
+    if agreement:
+        figures = "; ".join(
+            f"{f} exact {fmt(agreement[f]['exact'])}, overlap {fmt(agreement[f]['overlap'])}"
+            for f in ("source", "cue")
+            if f in agreement
+        )
+        out += [
+            "",
+            f"PolNeAR's annotators agree with each other at: {figures} (pairwise F1, same matching; "
+            f"`{agreement['split']}`, {agreement['articles']} articles, {agreement['pairs']} annotator pairs).",
+        ]
+    out += ["", "## Slices (claim macro-F1)", ""]
     slice_names = list(corpus["slices"])
     out += table(
         ["system", *slice_names],

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from claimkit.annotate.errors import ModelError
-from claimkit.annotate.predictor import ParsedPredictor, Predictor
+from claimkit.annotate.predictor import ParsedPredictor, Predictor, SourceDescriber
 from claimkit.annotate.schema import Schema, default_schema
 from claimkit.annotate.types import Claim, Label, Span, SplitArticle, merge_spans
 from claimkit.models.nli.calibration import CALIBRATION_FILE, softmax
@@ -289,6 +289,8 @@ class ModelWithRules:
 
     def predict(self, items: Sequence[SplitArticle]) -> list[SplitArticle]:
         """Label claims that came from anywhere (the rules parse the articles themselves)."""
+        if isinstance(self.rules, SourceDescriber):
+            return self.predict_parsed(self.rules.parse(items), items)
         return self._merge(self.rules.predict(items), self.model.predict(items))
 
     def predict_parsed(self, parsed: Sequence[ParsedArticle], items: Sequence[SplitArticle]) -> list[SplitArticle]:
@@ -298,7 +300,14 @@ class ModelWithRules:
             ruled = [self.rules.label_parsed(p, item) for p, item in zip(parsed, items, strict=True)]
         else:
             ruled = self.rules.predict(items)
-        return self._merge(ruled, self.model.predict(items))
+        merged = self._merge(ruled, self.model.predict(items))
+        if not isinstance(self.rules, SourceDescriber):
+            return merged
+        describer = self.rules
+        return [
+            describer.describe_sources(p, item, self._undescribed(r, item))
+            for p, r, item in zip(parsed, ruled, merged, strict=True)
+        ]
 
     def _merge(self, ruled: Sequence[SplitArticle], modelled: Sequence[SplitArticle]) -> list[SplitArticle]:
         out = []
@@ -311,6 +320,20 @@ class ModelWithRules:
                 }
                 claims.append(m.with_labels(self._consistent(labels)))
             out.append(by_model.with_claims(claims))
+        return out
+
+    def _undescribed(self, ruled: SplitArticle, merged: SplitArticle) -> list[int]:
+        """Claims whose source type the rules never decided for the source they carry now: attributed by
+        the model where the rules said asserted (no type), or given a source the model marked."""
+        field = self.schema["attribution"]
+        out = []
+        for i, (r, m) in enumerate(zip(ruled.claims, merged.claims, strict=True)):
+            if "source_type" not in m.labels or m.labels["attribution"].value != field.positive:
+                continue
+            was = r.labels.get("source")
+            now = m.labels.get("source")
+            if r.labels["attribution"].value != field.positive or (was and was.spans) != (now and now.spans):
+                out.append(i)
         return out
 
     def _model_wins(self, name: str, by_rules: Claim) -> bool:

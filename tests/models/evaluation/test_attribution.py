@@ -307,3 +307,31 @@ def test_evaluate_cache_key_covers_every_module_that_shapes_claims():
     # the splitter, the loader and the gold rule all shape the cached claims and their labels
     assert {"splitter.py", "nlp.py", "types.py", "load.py", "brat.py"} <= names
     assert not any("studio" in p.parts for p in claim_sources())  # Label Studio code does not
+
+
+def test_span_agreement_scores_annotator_pairs(tmp_path):
+    """Two annotators of one article agree on one of their two sources and on their one cue; a corpus
+    without ``annotator-training`` has no agreement to report."""
+    from claimkit.models.evaluation.attribution import span_agreement
+
+    split = tmp_path / "annotator-training"
+    (split / "text").mkdir(parents=True)
+    (split / "attributions").mkdir()
+    (split / "text" / "art.txt").write_text(TEXT)
+    officials, smith = span_of(TEXT, "officials"), span_of(TEXT, "Smith")
+    smith_said = Span(smith.start, smith.end + 5)
+    said = span_of(TEXT, "said")
+    for annotator, second in (("ann1", smith), ("ann2", smith_said)):
+        (split / "attributions" / f"art_{annotator}.ann").write_text(
+            f"T1\tSource {officials.start} {officials.end}\tofficials\n"
+            f"T2\tSource {second.start} {second.end}\t{TEXT[second.start : second.end]}\n"
+            f"T3\tCue {said.start} {said.end}\tsaid\n"
+        )
+    found = span_agreement(tmp_path)
+    assert found is not None and (found["articles"], found["annotators"], found["pairs"]) == (1, 2, 1)
+    assert found["source"] == {"exact": 0.5, "overlap": 1.0}
+    assert found["cue"] == {"exact": 1.0, "overlap": 1.0}
+    assert span_agreement(tmp_path / "elsewhere") is None
+    report = fake_report(AttributionEvaluator([gold_article(make_doc(), make_item())]))
+    md = render_markdown({**report, "span_agreement": found})
+    assert "annotators agree with each other at: source exact 0.500, overlap 1.000; cue exact 1.000" in md
