@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from claimkit.annotate.errors import ModelError
+from claimkit.annotate.frames import lexicon
 from claimkit.annotate.predictor import ParsedPredictor, Predictor, SourceDescriber
 from claimkit.annotate.schema import Schema, default_schema
 from claimkit.annotate.types import Claim, Label, Span, SplitArticle, merge_spans
@@ -268,6 +269,20 @@ class NLIPredictor:
         return results
 
 
+_PASSIVE_AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "’s"})
+
+
+def sourceless_cue(cue: object) -> bool:
+    """Whether a cue the rules found names no source by its form: an attribution adverb ("has reportedly
+    been fined") or an agentless passive ("is said to be considering"; a passive with its agent has the
+    agent as source). There the model's nearest marked mention would name whoever spoke in the next
+    sentence, so the claim keeps no source."""
+    if not isinstance(cue, str) or not cue.strip():
+        return False
+    words = cue.lower().split()
+    return bool(set(words) & lexicon().attribution_adverbs) or words[0] in _PASSIVE_AUXILIARIES
+
+
 class ModelWithRules:
     """The model's ``attribution`` with the rules' other fields (source, cue, hedge, dispute status).
 
@@ -339,11 +354,13 @@ class ModelWithRules:
     def _model_wins(self, name: str, by_rules: Claim) -> bool:
         """Whether the model's label for ``name`` replaces the rules'. Its choices always do. Its span does,
         except over a rules' span that other labels were decided on (``DESCRIBED_SPANS``: the source type
-        and the resolved entity describe the rules' source mention), so there the model's span only fills a gap."""
+        and the resolved entity describe the rules' source mention), so there the model's span only fills a
+        gap, except where the rules' cue has no source to give (``sourceless_cue``)."""
         if name in self.decided or name not in self.schema or name not in DESCRIBED_SPANS:
             return True
         found = by_rules.labels.get(name)
-        return found is None or found.value is None
+        cue = by_rules.labels.get("cue")
+        return (found is None or found.value is None) and not (cue is not None and sourceless_cue(cue.value))
 
     def _consistent(self, labels: dict[str, Label]) -> dict[str, Label]:
         """Fields whose ``requires`` the model's values rule out are dropped, except spans, which become

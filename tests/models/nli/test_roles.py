@@ -85,3 +85,31 @@ def test_roles_model_spans_fill_gaps_but_never_move_a_typed_source():
     assert by_id["c3"]["source"].value == "officials" and by_id["c3"]["source_type"].value == "government"
     assert by_id["c1"]["source"].value == "the mayor"
     assert all(labels["cue"].value == "said" for labels in by_id.values())
+
+
+class _SourcelessRules(_Rules):
+    """Rules that found a source-less frame on c2 (an attribution adverb) and none elsewhere."""
+
+    def predict(self, items):
+        out = []
+        for item in super().predict(items):
+            claims = []
+            for c in item.claims:
+                if c.id == "c2":
+                    c = c.with_labels({**c.labels, "cue": Label("reportedly", 0.85, (Span(28, 33),))})
+                claims.append(c)
+            out.append(item.with_claims(claims))
+        return out
+
+
+def test_roles_a_sourceless_frame_keeps_no_source():
+    """ "X has reportedly been fined" and "X is said to be ..." name no source: the model's nearest mention
+    (whoever spoke in the sentence before) must not become theirs; a claim with no frame still gets it."""
+    from claimkit.models.nli.predictor import ModelWithRules, sourceless_cue
+
+    assert sourceless_cue("reportedly") and sourceless_cue("has reportedly been") and sourceless_cue("is said")
+    assert not sourceless_cue("said") and not sourceless_cue(None) and not sourceless_cue("according to")
+    (item,) = ModelWithRules(_SpanModel(), _SourcelessRules()).predict([_item()])  # type: ignore[arg-type]
+    by_id = {c.id: c.labels for c in item.claims}
+    assert by_id["c2"]["source"].value is None
+    assert by_id["c1"]["source"].value == "the mayor"
