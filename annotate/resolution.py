@@ -237,6 +237,17 @@ class EntityFinder:
         if want is None:
             return None
         kind, noun = want
+        apposed = self._apposed_name(para, head)
+        if apposed is not None:
+            return apposed
+        owner_noun = [c for c in head.children if c.dep_ == "poss" and self._wanted(c) is not None]
+        if kind in ("campaign", "ORG") and owner_noun and owner_noun[0].lower_ not in PERSON_PRONOUNS:
+            if kind == "campaign" or noun in _SPEAKS_FOR_OWNER:
+                return self.resolve(para, owner_noun[0])  # "the senator's campaign" → the senator
+        if kind == "ORG" and noun in _SPEAKS_FOR_OWNER:
+            owner = [c for c in head.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS]
+            if owner:  # "his office said": the man it speaks for
+                return self.resolve(para, owner[0])
         if kind == "campaign":
             owner = [c for c in head.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS]
             campaign = self._search(para, head, lambda p, m: self._is_campaign(p, m), subjects_first=False)
@@ -302,6 +313,32 @@ class EntityFinder:
                 lambda p, m: not _modifier(p, m) and self._is_person(p, m) and self.gender(p, m) in ("", gender or "?"),
             )
         return self._resolve_it(para, head)
+
+    def _organization_elsewhere(self, name: str) -> bool:
+        """Whether the article names ``name`` in full as an organization elsewhere: a short form NER
+        leaves unlabelled ("Acme") is the organization it wrote out once ("Acme Corp.")."""
+        for p, a, b in self._article_chains():
+            doc = self.paragraphs[p].doc
+            full = doc[a:b].text
+            if full != name and full.startswith(name + " ") and self.label(self.paragraphs[p], a, b) == "ORG":
+                return True
+        return False
+
+    def _apposed_name(self, para: ParsedParagraph, head: Token) -> Mention | None:
+        """The name set off by commas right after a generic noun phrase: "The law firm representing the
+        workers, Baker & Lowe, said". The article names the entity there, nearer than any earlier
+        mention; the parser often makes the name a second subject instead of an apposition."""
+        doc = para.doc
+        comma = head.right_edge.i + 1
+        if comma >= len(doc) or doc[comma].text != ",":
+            return None
+        for a, b in self._chains(para, comma + 1, len(doc)):
+            if a != comma + 1:
+                return None
+            if b < len(doc) and doc[b].text == ",":
+                return Mention(para.index, a, b, self.label(para, a, b))
+            return None
+        return None
 
     def _resolve_it(self, para: ParsedParagraph, head: Token) -> Mention | None:
         """What "it" refers to: nothing when it is expletive ("it is said that"); the noun phrase that
@@ -605,6 +642,8 @@ class EntityFinder:
             j = i
             while j + 1 < end and doc[j + 1].pos_ == "PROPN" and doc[j].dep_ in ("compound", "flat"):
                 j += 1
+            while j + 2 < end and doc[j + 1].text == "&" and doc[j + 2].pos_ == "PROPN":  # "Baker & Lowe"
+                j += 2
             if j + 2 < end and doc[j + 1].lower_ == "of" and doc[j + 2].pos_ == "PROPN":  # "Department of Commerce"
                 j += 2
                 while j + 1 < end and doc[j + 1].pos_ == "PROPN" and doc[j].dep_ in ("compound", "flat"):
@@ -650,6 +689,8 @@ class EntityFinder:
         word, lemma = head.lower_, head.lemma_.lower()
         if self._is_publisher(text) or (word in ("we", "us") and head.i not in para.quoted):
             return "publication"
+        if lemma == "official" and head.tag_ == "NNS":
+            return self._officials_type(para, head)
         if (
             word in types["person_pronouns"]
             or word in lex.person_roles
@@ -679,6 +720,8 @@ class EntityFinder:
                 if label == "GPE" or gov:
                     return "government"
                 return "organization"
+            if not label and self._organization_elsewhere(doc[start : end + 1].text):
+                return "organization"  # "Acme denied" after "Acme Corp. said"
         common = {doc[i].lower_ for i in tokens if doc[i].pos_ != "PROPN"}
         for kind in ("government", "organization", "document"):
             if (common if kind == "document" else set(words)) & types[kind]:
@@ -693,6 +736,33 @@ class EntityFinder:
         if head.pos_ == "NOUN" and head.text.islower() and not self._names_people(head):
             return "document"  # "the piece", "the suit", "the results": a thing that speaks was written or recorded
         return "person"
+
+    def _officials_type(self, para: ParsedParagraph, head: Token) -> str:
+        """Unnamed "officials" speak for the body they serve: a government ("Officials said", "state
+        officials", "officials at the health department"), unless the words describing them name
+        another organization ("company officials", "officials at Acme Corp.", "campaign officials").
+        One described official is a person ("a former official", the schema's example)."""
+        doc = para.doc
+        described = [
+            t
+            for c in head.children
+            if c.dep_ in ("compound", "amod", "nmod", "poss", "prep")
+            for t in doc[c.left_edge.i : c.right_edge.i + 1]
+        ]
+        words = {t.lower_ for t in described} | {t.lemma_.lower() for t in described}
+        government = self.lex.source_types["government"] | self.lex.government_names
+        if words & government or "elected" in words:
+            return "government"
+        if words & (self.lex.source_types["organization"] | self.lex.generic_org_nouns):
+            return "organization"
+        for t in described:
+            if t.pos_ == "PROPN":
+                label = self.label(para, t.i, t.i + 1)
+                if label in ("GPE", "NORP"):
+                    return "government"
+                if label == "ORG" or self._organization_elsewhere(t.text):
+                    return "organization"
+        return "government"
 
     def _type_of_it(self, para: ParsedParagraph, head: Token) -> str:
         """The type of an "it" that names nobody: anonymous when expletive ("it is said"), the type
@@ -737,6 +807,11 @@ class EntityFinder:
     def _is_publisher(self, text: str) -> bool:
         names = PUBLISHER_NAMES.get(self.publisher, ())
         return any(re.search(rf"(^|\s){re.escape(n)}($|\s|')", text) for n in names)
+
+
+_SPEAKS_FOR_OWNER = frozenset({"office", "staff", "team", "camp"})
+"""Organization nouns that speak for their owner: "his office said", "the senator's staff said" are the
+senator's words (unlike "his company", another entity), so they resolve to the owner."""
 
 
 def _after_article(doc: Doc, start: int) -> bool:

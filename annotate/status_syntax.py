@@ -25,10 +25,22 @@ POINTERS = frozenset({"it", "this", "that", "these", "those", "which"})
 DEFINITE = frozenset({"the", "this", "that", "his", "her", "its", "their"})
 
 
+NEGATIVE_SUBJECTS = frozenset({"nobody", "none", "neither", "nothing", "no-one"})
+
+
 def negated(tok: Token) -> bool:
-    """Whether a word is negated: "not", "never", "nor" on it, or "nor" on the verb it is conjoined to."""
-    return any(c.dep_ == "neg" or c.lower_ in ("never", "nor") for c in tok.children) or any(
+    """Whether a word is negated: "not", "never", "nor" on it, or "nor" on the verb it is conjoined to;
+    or its subject is negative ("Neither the governor nor her aides have disputed", "No one has
+    disputed", "None of the officials disputed")."""
+    if any(c.dep_ == "neg" or c.lower_ in ("never", "nor") for c in tok.children) or any(
         c.lower_ == "nor" for c in tok.head.children if tok.dep_ == "conj"
+    ):
+        return True
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(
+        s.lower_ in NEGATIVE_SUBJECTS
+        or any(c.dep_ in ("det", "preconj") and c.lower_ in ("no", "neither") for c in s.children)
+        for s in subjects
     )
 
 

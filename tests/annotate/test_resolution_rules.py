@@ -493,3 +493,57 @@ def test_made_it_clear_is_a_frame(nlp, rules):
     assert claim.labels["source"].value == "she"
     assert claim.labels["cue"].value == "made it clear"
     assert resolved(text, claim) == "Clinton"
+
+
+def test_a_name_set_off_after_a_generic_noun_is_its_referent(nlp, rules):
+    """ "The law firm representing the workers, Baker & Lowe, said": the name beside the noun, joined across
+    "&", not an organization named earlier; "The firm" later is the same firm."""
+    text = (
+        "The Labor Department said it was reviewing the layoffs.\n\n"
+        "The law firm representing the workers, Baker & Lowe, said it planned to sue. "
+        "The firm said the layoffs broke a 2021 agreement."
+    )
+    claims = labelled(nlp, rules, text)
+    for fragment in ("planned to sue", "broke a 2021 agreement"):
+        claim = claim_with(claims, fragment)
+        assert resolved(text, claim) == "Baker & Lowe"
+        assert claim.labels["source_type"].value == "organization"
+
+
+def test_an_office_or_campaign_speaks_for_its_owner(nlp, rules):
+    """ "His office said" and "the senator's campaign declined" are the senator's: resolved to him, not to
+    whoever was named last ("Chen")."""
+    text = (
+        "Sen. Mark Ellison, a Republican from Ohio, said he would ask the company to explain. "
+        "His office said he had spoken with Chen on Monday. "
+        "The senator's campaign said the meeting went well."
+    )
+    claims = labelled(nlp, rules, text)
+    office = claim_with(claims, "spoken with Chen")
+    assert resolved(text, office) == "Sen. Mark Ellison"
+    assert office.labels["source_type"].value == "government"
+    campaign = claim_with(claims, "meeting went well")
+    assert resolved(text, campaign) == "Sen. Mark Ellison"
+    assert campaign.labels["source_type"].value == "organization"
+
+
+def test_a_short_name_of_an_organization_written_out_earlier_is_an_organization(nlp, rules):
+    text = "Acme Corp. said it would cut 500 jobs. A union said the cuts were illegal. Acme denied that the cuts broke the law."
+    assert claim_with(labelled(nlp, rules, text), "broke the law").labels["source_type"].value == "organization"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Officials said the bridge would reopen.", "government"),
+        ("State officials said the bridge would reopen.", "government"),
+        ("Officials at the state health department said the bridge would reopen.", "government"),
+        ("Elected officials from both parties said the bridge would reopen.", "government"),
+        ("Company officials said the bridge would reopen.", "organization"),
+        ("Campaign officials said the bridge would reopen.", "organization"),
+        ("A former official said the bridge would reopen.", "person"),
+    ],
+)
+def test_unnamed_officials_speak_for_the_body_they_serve(nlp, rules, sentence, kind):
+    claim = claim_with(labelled(nlp, rules, sentence), "bridge would reopen")
+    assert claim.labels["source_type"].value == kind

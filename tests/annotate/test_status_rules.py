@@ -416,3 +416,18 @@ def test_a_quoted_first_person_dissent_spares_the_speakers_own_claims(nlp, rules
         "said Bednarek."
     )
     assert _status(nlp, rules, text, "no bearing")[0] == "not_addressed"
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Neither the governor nor her aides have disputed the group's warning.",
+        "No one has disputed the group's warning.",
+        "None of the officials disputed the group's warning.",
+    ],
+)
+def test_a_negative_subject_leaves_the_warning_undisputed(nlp, rules, denial):
+    """A negative subject negates the verdict verb like "not" does, and "the group's warning" points back
+    at what the group warned."""
+    text = f"The Sierra Club praised the bill, but it warned that the deadline might slip. {denial}"
+    assert _status(nlp, rules, text, "deadline might slip")[0] == "undisputed"
