@@ -233,6 +233,8 @@ class EntityFinder:
         """The named mention a pronoun or generic source refers to, or None (named or unresolvable)."""
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i < head.i:
             return self._antecedent(para, head.head.head)
+        if head.lower_ == "they" and head.i not in para.quoted:
+            return self._resolve_they(para, head)
         want = self._wanted(head)
         if want is None:
             return None
@@ -314,13 +316,50 @@ class EntityFinder:
             )
         return self._resolve_it(para, head)
 
+    def _resolve_they(self, para: ParsedParagraph, head: Token) -> Mention | None:
+        """ "They" continuing an organization the last sentence spoke of ("The group said ... They added"):
+        that organization; None when the last subject is people or a plural ("the officials", "voters"),
+        whom "they" names as well as the article does."""
+        for p in range(para.index, max(-1, para.index - NEAR - 1), -1):
+            here = self.paragraphs[p]
+            limit = head.i if p == para.index else len(here.doc)
+            for sent in reversed(here.sentences):
+                if sent.start >= limit:
+                    continue
+                subjects = [
+                    t
+                    for t in here.doc[sent.start : min(sent.end, limit)]
+                    if t.dep_ in ("nsubj", "nsubjpass") and t.i not in here.quoted
+                ]
+                if not subjects:
+                    continue
+                subject = min(subjects, key=lambda t: len(list(t.ancestors)))  # the main clause's
+                if subject.lower_ == "they":
+                    continue  # the same "they": what it continued lies further back
+                if subject.pos_ == "PRON" or subject.tag_ in ("NNS", "NNPS"):
+                    return None
+                want = self._wanted(subject)
+                if want is not None and want[0] == "ORG" and want[1]:
+                    if not any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children):
+                        return None  # "This group recognizes": the people just described, not a name
+                    return self.resolve(here, subject)  # "The group said": whatever "the group" is
+                for a, b in self._chains(here, subject.left_edge.i, subject.i + 1):
+                    if a <= subject.i < b:
+                        m = Mention(here.index, a, b, self.label(here, a, b))
+                        return m if self._is_organization(here, m) or self._is_government(here, m) else None
+                return None
+        return None
+
     def _organization_elsewhere(self, name: str) -> bool:
         """Whether the article names ``name`` in full as an organization elsewhere: a short form NER
         leaves unlabelled ("Acme") is the organization it wrote out once ("Acme Corp.")."""
         for p, a, b in self._article_chains():
             doc = self.paragraphs[p].doc
             full = doc[a:b].text
-            if full != name and full.startswith(name + " ") and self.label(self.paragraphs[p], a, b) == "ORG":
+            after = doc[b].lower_.rstrip(".") if b < len(doc) else ""
+            if full == name and after in _CORPORATE_SUFFIXES:
+                return True  # "Acme Corp." where the tagger left "Corp." out of the name
+            if full.startswith(name + " ") and doc[b - 1].lower_.rstrip(".") in _CORPORATE_SUFFIXES:
                 return True
         return False
 
@@ -512,9 +551,25 @@ class EntityFinder:
             return True
         if m.label not in ("", "ORG", "NORP") or m.end - m.start > 2:
             return False
+        if not m.label and self._described_as_person(para, m):
+            return True  # "A spokeswoman for the campaign, Hope Hicks," which NER leaves unlabelled
         last = para.doc[m.end - 1].lower_
         nxt = para.doc[m.end].lower_ if m.end < len(para.doc) else ""
         return last in self._person_names() and nxt not in ("campaign", "administration", "organization")
+
+    def _described_as_person(self, para: ParsedParagraph, m: Mention) -> bool:
+        """An unlabelled name the article describes as a person: a role beside it ("spokeswoman Hope
+        Hicks", "A spokeswoman ..., Hope Hicks,") or a known first name ("Hope Hicks" is two words, the
+        first a given name)."""
+        doc, lex = para.doc, self.lex
+        words = [doc[i] for i in range(m.start, m.end)]
+        if len(words) != 2 or not all(w.text[:1].isupper() and w.text.isalpha() for w in words):
+            return False  # a first and a last name; not a piece of "Ban Ki-moon" nor a title alone ("Judge")
+        own = {w.lower_ for w in words}
+        if (self.roles(para, m, aliases=False) - own) & (lex.person_roles | lex.generic_person_nouns):
+            return True
+        names = self._first_names()
+        return words[0].lower_ in names["m"] or words[0].lower_ in names["f"]
 
     def gender(self, para: ParsedParagraph, m: Mention) -> str:
         """'m', 'f' or '' (unknown): from a title or first name before the last name, a gendered
@@ -809,6 +864,10 @@ class EntityFinder:
         return any(re.search(rf"(^|\s){re.escape(n)}($|\s|')", text) for n in names)
 
 
+_CORPORATE_SUFFIXES = frozenset(
+    {"corp", "inc", "co", "llc", "ltd", "plc", "group", "holdings", "company", "corporation"}
+)
+"""Words that end a company's full name ("Acme Corp.", "Delmar Steel Co."): its short form is the company."""
 _SPEAKS_FOR_OWNER = frozenset({"office", "staff", "team", "camp"})
 """Organization nouns that speak for their owner: "his office said", "the senator's staff said" are the
 senator's words (unlike "his company", another entity), so they resolve to the owner."""

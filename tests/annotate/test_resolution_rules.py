@@ -547,3 +547,28 @@ def test_a_short_name_of_an_organization_written_out_earlier_is_an_organization(
 def test_unnamed_officials_speak_for_the_body_they_serve(nlp, rules, sentence, kind):
     claim = claim_with(labelled(nlp, rules, sentence), "bridge would reopen")
     assert claim.labels["source_type"].value == kind
+
+
+def test_they_continues_the_organization_the_last_sentence_spoke_of(nlp, rules):
+    """ "The group said ... They added": the group, resolved in turn; "they" after people stays unresolved."""
+    text = (
+        "Priorities USA, a super PAC backing Clinton, said it would spend $20 million in Ohio. "
+        "The group said the state was a must-win. They added that new ads would start Monday."
+    )
+    claim = claim_with(labelled(nlp, rules, text), "ads would start")
+    assert resolved(text, claim) == "Priorities USA"
+    assert claim.labels["source_type"].value == "organization"
+    people = "Many voters said the ads were too negative. They added that they would stay home."
+    assert resolved(people, claim_with(labelled(nlp, rules, people), "stay home")) is None
+
+
+def test_a_name_described_as_a_person_is_one_without_ner(nlp, rules):
+    """NER leaves "Hope Hicks" unlabelled; the role beside it makes her a person, so "She" later is her,
+    not the woman named before."""
+    text = (
+        "Hillary Clinton's campaign said it raised $60 million in August.\n\n"
+        "A spokeswoman for the campaign, Hope Hicks, said the figures would come out next week. "
+        "She said Trump had not put in more of his own money."
+    )
+    claim = claim_with(labelled(nlp, rules, text), "own money")
+    assert resolved(text, claim) == "Hope Hicks"
