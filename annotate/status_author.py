@@ -46,6 +46,9 @@ _AUXILIARIES = frozenset({"do", "have", "be", "will", "would", "can", "could", "
 _ELLIPSIS_TOKENS = 7
 _NEGATIVE_DETERMINERS = frozenset({"no", "zero", "none", "nothing"})
 _POSSESSIVE_DETS = frozenset({"these", "those", "my", "our", "your"})
+# Verbs that give their object a verdict adjective: "The office called that number wrong" is the
+# office's dispute, not the article's own correction.
+_CALLING_VERBS = frozenset({"call", "label", "brand", "deem", "declare"})
 # How far back (paragraphs) a rating's receiver ("gave Carson two Pinocchios") is looked up among sources.
 _RATING_REACH = 4
 
@@ -88,16 +91,17 @@ class AuthorVoice:
             return
         pointer = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
         objects = [c for c in head.children if c.dep_ == "dobj"]
-        if head.lemma_ == "get" and objects:
+        calls = head.lemma_ in _CALLING_VERBS and bool(objects) and not negated(head)
+        if (head.lemma_ == "get" or calls) and objects:
             pointer = objects[0]
         if pointer is None or expletive(pointer, head):
             return  # "it is wrong to imply that ...": the falsity rules on an act, not on a claim
         if head.dep_ == "relcl" and pointer.lower_ in ("that", "which"):
             pointer = head.head
         # a rating quoted from a fact-checker ('concluded his comments were "Mostly False."') is the
-        # checker's verdict, not a speaker's denial
+        # checker's verdict, not a speaker's denial; "X called that number wrong" is X's dispute
         quoted = word.i in para.quoted and not _quoted_label(para, word)
-        value = DISPUTED if quoted else CONTRADICTED
+        value = DISPUTED if quoted or calls else CONTRADICTED
         evidence = {word.i} | {c.i for c in head.children if c.dep_ == "neg"}
         # "his claim about B" says which claim: the one holding B's words, or none (never the nearest)
         described = claims.described_noun(word, pointer)

@@ -106,7 +106,8 @@ class VerbVerdicts:
         claims = self.claims
         if self._unreal(verb):
             return
-        clauses = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+        # a noun the parser hung as a complement is an object: "State data contradict that claim: ..."
+        clauses = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ not in ("NOUN", "PROPN")]
         pointer = _pointer_clause(clauses)
         if clauses and pointer is None:
             return  # "denied that A": the claim's own frame
@@ -213,7 +214,11 @@ class VerbVerdicts:
             return head  # "a charge that X denied"; not "news reports that question his statements"
         if verb.dep_ == "relcl" and head.lower_ == "something" and head.dep_ in ("npadvmod", "appos"):
             return head  # "..., something he denied": a phrase summing up the clause before it
-        objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+        objects = [
+            c
+            for c in verb.children
+            if c.dep_ in ("dobj", "nsubjpass", "attr") or (c.dep_ == "ccomp" and c.pos_ in ("NOUN", "PROPN"))
+        ]
         if verb.dep_ in ("relcl",) and any(
             c.lower_ == "which" and c.dep_ in ("dobj", "nsubjpass") for c in verb.children
         ):

@@ -572,3 +572,8 @@ def test_a_name_described_as_a_person_is_one_without_ner(nlp, rules):
     )
     claim = claim_with(labelled(nlp, rules, text), "own money")
     assert resolved(text, claim) == "Hope Hicks"
+
+
+def test_a_district_is_a_government_body(nlp, rules):
+    text = "The school district said the contract ran over budget."
+    assert claim_with(labelled(nlp, rules, text), "over budget").labels["source_type"].value == "government"

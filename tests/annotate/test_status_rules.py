@@ -431,3 +431,21 @@ def test_a_negative_subject_leaves_the_warning_undisputed(nlp, rules, denial):
     at what the group warned."""
     text = f"The Sierra Club praised the bill, but it warned that the deadline might slip. {denial}"
     assert _status(nlp, rules, text, "deadline might slip")[0] == "undisputed"
+
+
+def test_a_verdict_verb_whose_object_the_parser_made_a_complement_still_points_back(nlp, rules):
+    """ "State data contradict that claim: ..." (the parser hangs "claim" as a clausal complement)."""
+    text = (
+        "Mark Webb claimed that test scores fell under her watch. "
+        "State data contradict that claim: scores rose in both years she served."
+    )
+    assert _status(nlp, rules, text, "scores fell")[0] == "contradicted"
+
+
+def test_calling_a_claim_wrong_disputes_it(nlp, rules):
+    """ "X called that number wrong" is X's dispute, not the article's correction; "did not call" is none."""
+    claim = "Board member Carla Diaz said the district had cut 40 teaching jobs last year. "
+    text = claim + "The superintendent's office called that number wrong, saying only 12 positions were eliminated."
+    assert _status(nlp, rules, text, "40 teaching jobs")[0] == "disputed"
+    text = claim + "The superintendent's office did not call that number wrong."
+    assert _status(nlp, rules, text, "40 teaching jobs")[0] == "not_addressed"
