@@ -746,6 +746,24 @@ class EntityFinder:
             return "publication"
         if lemma == "official" and head.tag_ == "NNS":
             return self._officials_type(para, head)
+        named = [
+            c
+            for c in head.children
+            if c.pos_ == "PROPN"
+            and c.i in tokens
+            and (c.dep_ == "appos" or (c.dep_ == "conj" and doc[c.i - 1].text == "," and not _coordinated(head)))
+        ]
+        if head.pos_ == "NOUN" and named and not (lemma in types["document"] or lemma in lex.reporting_nouns):
+            # "The clerk, Janet Moss,": the name decides when NER calls it a person, or when it is plainly
+            # a firm ("the auditor, Keller & Co."); NER on a lone name is too unsure for more, and after a
+            # document noun the name is a title ('commentary "Melania, ..."')
+            name = sorted(i for i in subtree(named[0]) if i in tokens)
+            kind = self._type_of(para, name, resolved=resolved)
+            firm = any(doc[i].text == "&" or doc[i].lower_.rstrip(".") in _CORPORATE_SUFFIXES for i in name)
+            if (kind == "person" and self.label(para, name[0], named[0].i + 1) == "PERSON") or (
+                kind == "organization" and firm
+            ):
+                return kind
         if (
             word in types["person_pronouns"]
             or word in lex.person_roles
@@ -767,6 +785,8 @@ class EntityFinder:
             start = end = head.i
             while start - 1 in tokens and doc[start - 1].pos_ == "PROPN":
                 start -= 1
+            while end + 2 in tokens and doc[end + 1].text == "&" and doc[end + 2].pos_ == "PROPN":
+                end += 2  # "Keller & Co.": the whole name, as ``_chains`` joins it
             label = self.label(para, start, end + 1)
             if label == "PERSON" and not _after_article(doc, start):
                 return "person"
@@ -871,6 +891,12 @@ _CORPORATE_SUFFIXES = frozenset(
 _SPEAKS_FOR_OWNER = frozenset({"office", "staff", "team", "camp"})
 """Organization nouns that speak for their owner: "his office said", "the senator's staff said" are the
 senator's words (unlike "his company", another entity), so they resolve to the owner."""
+
+
+def _coordinated(head: Token) -> bool:
+    """Whether a noun heads a coordination ("the auditor and Keller"), so a name after its comma is a
+    second item, not the parser's stand-in for an apposition ("the auditor, Keller & Co.,")."""
+    return any(c.dep_ == "cc" for c in head.children)
 
 
 def _after_article(doc: Doc, start: int) -> bool:

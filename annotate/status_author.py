@@ -263,11 +263,17 @@ class AuthorVoice:
         return clause.dep_ in ("ROOT", "conj") and not wh_content(clause.head)
 
     def contrary(self, para: ParsedParagraph, word: Token) -> None:
-        """ "Contrary to his claim that A, ...": the article contradicts A."""
+        """ "Contrary to his claim that A, ...": the article contradicts A; "Contrary to Grant's claim,
+        records show ..." (no content of its own): the claim that points back to, the nearest earlier
+        attributed claim."""
         nouns = [g for c in word.children if c.lower_ == "to" for g in c.children if g.dep_ == "pobj"]
         verdict = Verdict(CONTRADICTED, 0.6, char_spans(para, {word.i, *(c.i for c in word.children)}))
+        claims = self.claims
         for noun in nouns:
-            self.claims.give_each(self.claims.content_of(para, noun), verdict)
+            targets = claims.content_of(para, noun)
+            if not targets and self._points_back(noun):
+                targets = claims.apart(para, word.i, claims.previous(para, word.left_edge.i, corroborating=False))
+            claims.give_each(targets, verdict)
 
 
 def _aside(para: ParsedParagraph, tokens: frozenset[int]) -> bool:

@@ -577,3 +577,22 @@ def test_a_name_described_as_a_person_is_one_without_ner(nlp, rules):
 def test_a_district_is_a_government_body(nlp, rules):
     text = "The school district said the contract ran over budget."
     assert claim_with(labelled(nlp, rules, text), "over budget").labels["source_type"].value == "government"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "kind"),
+    [
+        ("The clerk, Janet Moss, said managers told staff to delete complaints.", "delete complaints", "person"),
+        ("A former billing clerk said the chain overcharged patients.", "overcharged", "person"),
+        (
+            "Grant said the chain would hire an auditor. The hiring was confirmed by the auditor, Keller & Co., on Wednesday.",
+            "hiring was confirmed",
+            "organization",
+        ),
+        ("Another critic, Laurence H. Tribe, said the rules were unconstitutional.", "unconstitutional", "person"),
+    ],
+)
+def test_the_name_beside_a_common_noun_decides_its_type(nlp, rules, text, fragment, kind):
+    """A person NER names, or a firm's name ("& Co."), beside the noun: not a document ("clerk" is a
+    person noun too), whatever the noun alone would give."""
+    assert claim_with(labelled(nlp, rules, text), fragment).labels["source_type"].value == kind

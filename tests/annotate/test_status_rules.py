@@ -449,3 +449,11 @@ def test_calling_a_claim_wrong_disputes_it(nlp, rules):
     assert _status(nlp, rules, text, "40 teaching jobs")[0] == "disputed"
     text = claim + "The superintendent's office did not call that number wrong."
     assert _status(nlp, rules, text, "40 teaching jobs")[0] == "not_addressed"
+
+
+def test_contrary_to_a_claim_without_its_content_contradicts_the_claim_before(nlp, rules):
+    text = (
+        "Northfield's chief executive, Paul Grant, said last year that the chain had never been fined. "
+        "Contrary to Grant's claim, federal records show the chain paid a $2 million penalty in 2018."
+    )
+    assert _status(nlp, rules, text, "never been fined")[0] == "contradicted"
