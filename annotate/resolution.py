@@ -790,6 +790,10 @@ class EntityFinder:
             label = self.label(para, start, end + 1)
             if label == "PERSON" and not _after_article(doc, start):
                 return "person"
+            if label in ("ORG", "NORP") and self._is_person(para, Mention(para.index, start, end + 1, label)):
+                return "person"  # "Trump said", "Batchelder said": NER on a lone surname; the article named the person
+            if label == "GPE" and start == end and doc[start].lower_ in self._person_names():
+                return "person"  # "Strada accused ...": a surname NER took for a place, after "Terry Strada"
             if label in ("ORG", "GPE", "NORP", "FAC"):
                 gov = set(words) & (types["government"] | lex.government_names)
                 if label == "GPE" or gov:
