@@ -282,6 +282,16 @@ def _indirect_question(head: Token) -> bool:
     return word.head.i == head.i and word.dep_ not in ("advcl", "relcl", "nsubj", "csubj")
 
 
+def _supposition(verb: Token) -> bool:
+    """ "Let's say you think ...", "let us say": the writer supposes, nobody reports anything."""
+    head = verb.head
+    return (
+        head.lemma_.lower() == "let"
+        and head.i < verb.i
+        and any(c.dep_ == "nsubj" and c.lower_ in ("'s", "’s", "us") for c in verb.children)
+    )
+
+
 def _misparsed_subject(verb: Token, head: Token) -> set[int]:
     """The subject the parser gave the reporting verb as its object ("seemed to think [the outreach
     ...] was phony": "outreach" a ``dobj`` of "think", "was" left without a subject): part of the
@@ -417,6 +427,8 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                 frames.append(made_clear)
             continue
         if kind_pos in ("VERB", "AUX") and matches(tok, lex.reporting_verbs):
+            if _supposition(tok):
+                continue
             heads = [c for c in tok.children if c.dep_ == "ccomp"]
             if heads:
                 content = set().union(*(_reported(h) for h in heads), *(_misparsed_subject(tok, h) for h in heads))

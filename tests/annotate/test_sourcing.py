@@ -514,3 +514,10 @@ def test_hyphen_inside_a_word_is_no_signature_dash(nlp):
     doc = nlp("She is pro-Trump - Carla Sanchez")
     hyphens = [t for t in doc if t.text == "-"]
     assert [signature_dash(t) for t in hyphens] == [False, True]
+
+
+@pytest.mark.parametrize("text", ["Let's say the plan works.", "Let us say the plan works."])
+def test_sourcing_lets_say_is_a_supposition_not_a_report(nlp, rules, text):
+    """The writer supposes: no source "'s" or "us", and the sentence stays one asserted claim."""
+    labels = only(nlp, rules, text)
+    assert labels["attribution"].value == "asserted" and labels["source"].value is None

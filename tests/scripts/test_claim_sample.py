@@ -40,3 +40,20 @@ def test_same_seed_draws_the_same_claims_with_their_sentences(tmp_path):
 def test_missing_file_is_one_line_that_says_how_to_make_it(tmp_path):
     done = _run(tmp_path / "nope.jsonl")
     assert done.returncode != 0 and "claimkit split" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_sources_samples_attributed_claims_with_their_type_and_resolution(tmp_path):
+    path = _claims_file(tmp_path)
+    article = json.loads(path.read_text())
+    text = article["text"]
+    dept = [text.index("the department"), text.index("the department") + len("the department")]
+    article["claims"][1]["labels"] = {
+        "attribution": {"value": "attributed"},
+        "source": {"value": "the department", "spans": [dept]},
+        "source_type": {"value": "government", "spans": [[0, 10]]},
+    }
+    article["claims"][0]["labels"] = {"attribution": {"value": "asserted"}, "source": {"value": None, "spans": []}}
+    path.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    done = _run(path, "--sources", "--n", 5)
+    assert done.returncode == 0 and "1 of 1 attributed claims with a source" in done.stdout
+    assert "| the department | government | The bridge | Inspectors found cracks |" in done.stdout
