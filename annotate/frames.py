@@ -193,11 +193,23 @@ def _source_tokens(verb: Token) -> list[int]:
     if subject is not None and subject.dep_ != "expl" and subject.pos_ != "VERB":
         if not (subject.head.i == verb.i or subject.dep_ in SUBJECTS):
             return [subject.i]
-        return sorted(subtree(subject) - _after_the_verb(subject, verb))
+        return _without_dateline(sorted(subtree(subject) - _after_the_verb(subject, verb)), verb.doc)
     for child in verb.children:  # passive: "it was reported by the Post"
         if child.dep_ == "agent":
             return sorted(subtree(child) - {child.i})
     return []
+
+
+def _without_dateline(tokens: list[int], doc: Doc) -> list[int]:
+    """A source less the dateline the parser hung on it: "WASHINGTON -- President Obama" is President
+    Obama (capitals, then a dash, at the front)."""
+    for k, i in enumerate(tokens[:6]):
+        if doc[i].text in ("--", "—", "–") and k > 0:
+            place = [doc[j] for j in tokens[:k] if doc[j].is_alpha]
+            if place and all(t.text.isupper() and len(t.text) > 1 for t in place):
+                return tokens[k + 1 :]
+            return tokens
+    return tokens
 
 
 def _after_the_verb(subject: Token, verb: Token) -> set[int]:

@@ -521,3 +521,9 @@ def test_sourcing_lets_say_is_a_supposition_not_a_report(nlp, rules, text):
     """The writer supposes: no source "'s" or "us", and the sentence stays one asserted claim."""
     labels = only(nlp, rules, text)
     assert labels["attribution"].value == "asserted" and labels["source"].value is None
+
+
+def test_sourcing_a_dateline_is_not_part_of_the_source(nlp, rules):
+    text = "WASHINGTON -- President Obama, dedicating the museum on Saturday, said it would tell an American story."
+    labels = only(nlp, rules, text)
+    assert labels["source"].value == "President Obama" and labels["source_type"].value == "person"
