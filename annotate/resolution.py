@@ -352,14 +352,24 @@ class EntityFinder:
 
     def _organization_elsewhere(self, name: str) -> bool:
         """Whether the article names ``name`` in full as an organization elsewhere: a short form NER
-        leaves unlabelled ("Acme") is the organization it wrote out once ("Acme Corp.")."""
+        leaves unlabelled ("Acme", "Medix") is the organization it wrote out once ("Acme Corp.", "Medix
+        Pharmaceuticals"): a full name with a corporate suffix, or one NER calls an organization when
+        no person in the article bears the short name ("Trump" stays the man beside "Trump Organization")."""
+        if name.lower() in self._person_names():
+            return False
+        for p, a, b in self._article_chains():
+            words = self.paragraphs[p].doc[a:b].text.split()
+            if len(words) > 1 and words[-1] == name and words[0] != name:
+                return False  # "Billie Jean King" later called "King": a person's surname NER missed
         for p, a, b in self._article_chains():
             doc = self.paragraphs[p].doc
             full = doc[a:b].text
             after = doc[b].lower_.rstrip(".") if b < len(doc) else ""
             if full == name and after in _CORPORATE_SUFFIXES:
                 return True  # "Acme Corp." where the tagger left "Corp." out of the name
-            if full.startswith(name + " ") and doc[b - 1].lower_.rstrip(".") in _CORPORATE_SUFFIXES:
+            if full.startswith(name + " ") and (
+                doc[b - 1].lower_.rstrip(".") in _CORPORATE_SUFFIXES or self.label(self.paragraphs[p], a, b) == "ORG"
+            ):
                 return True
         return False
 
@@ -464,6 +474,8 @@ class EntityFinder:
         if m.label:
             return False
         doc = para.doc
+        if self._organization_elsewhere(doc[m.start : m.end].text):
+            return True  # "Medix said ..." after "Medix Pharmaceuticals"
         name = [doc[i].text for i in range(m.start, m.end)]
         if len(name) == 1 and len(name[0]) > 1 and name[0].isalpha() and name[0].isupper():
             return True

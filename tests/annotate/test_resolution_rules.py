@@ -621,3 +621,16 @@ def test_a_lone_surname_of_a_person_the_article_named_is_a_person(nlp, text, lab
     finder, para = _finder(nlp, place, {"Ohio": "GPE"})
     head = next(t for t in para.doc if t.dep_ == "nsubj" and t.pos_ == "PROPN")
     assert finder.source_type(para, [head.i])[0] == "government"
+
+
+def test_a_short_name_of_an_organization_ner_named_in_full_is_an_organization(nlp, rules):
+    """ "Medix" after "Medix Pharmaceuticals": the company, so "The company" resolves to it rather than to
+    the committee named before; a person's surname ("Billie Jean King" ... "King") never is."""
+    text = (
+        "The Senate Finance Committee subpoenaed records from Medix Pharmaceuticals, the largest insulin maker.\n\n"
+        "Medix said in a statement that it had cooperated fully with the committee. "
+        "The company said rising production costs caused the increase."
+    )
+    claims = labelled(nlp, rules, text)
+    assert claim_with(claims, "cooperated fully").labels["source_type"].value == "organization"
+    assert resolved(text, claim_with(claims, "production costs")) == "Medix"
