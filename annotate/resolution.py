@@ -758,6 +758,19 @@ class EntityFinder:
             return "publication"
         if lemma == "official" and head.tag_ == "NNS":
             return self._officials_type(para, head)
+        if not any(doc[i].pos_ == "PROPN" for i in tokens) and (
+            (head.tag_ == "NNS" and word in types["anonymous"])  # "Many experts", "analysts": unnamed
+            or (word in ("those", "people") and any(c.lower_ in _INSIDER_WORDS for c in head.children))
+        ):
+            return "anonymous"  # "Those close to him", "people familiar with the talks"
+        if any(
+            doc[i].lower_ == "for"
+            and doc[i].head.i == head.i
+            and head.text[:1].isupper()
+            and any(c.pos_ == "PROPN" and c.text[:1].isupper() for c in doc[i].children)
+            for i in tokens
+        ):
+            return "organization"  # "Citizens for Tax Justice", "Americans for Prosperity"
         named = [
             c
             for c in head.children
@@ -900,6 +913,8 @@ class EntityFinder:
         return any(re.search(rf"(^|\s){re.escape(n)}($|\s|')", text) for n in names)
 
 
+_INSIDER_WORDS = frozenset({"close", "familiar", "knowledgeable", "briefed", "involved"})
+"""What unnamed insiders are called: "those close to him", "people familiar with the matter"."""
 _CORPORATE_SUFFIXES = frozenset(
     {"corp", "inc", "co", "llc", "ltd", "plc", "group", "holdings", "company", "corporation"}
 )

@@ -634,3 +634,20 @@ def test_a_short_name_of_an_organization_ner_named_in_full_is_an_organization(nl
     claims = labelled(nlp, rules, text)
     assert claim_with(claims, "cooperated fully").labels["source_type"].value == "organization"
     assert resolved(text, claim_with(claims, "production costs")) == "Medix"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Many experts said the losses came from tax breaks.", "anonymous"),
+        ("Those close to him said the losses came from tax breaks.", "anonymous"),
+        ("People familiar with the talks said the losses came from tax breaks.", "anonymous"),
+        ("An expert at the bank said the losses came from tax breaks.", "person"),
+        ("Citizens for Tax Justice said the losses came from tax breaks.", "organization"),
+    ],
+)
+def test_unnamed_groups_are_anonymous_and_named_advocacy_groups_organizations(nlp, rules, sentence, kind):
+    """The schema's anonymous is an unnamed source: several experts, insiders; one described expert is a
+    person. "X for Y" names an organization even when the tagger takes "Citizens" for a common noun."""
+    claim = claim_with(labelled(nlp, rules, sentence), "tax breaks")
+    assert claim.labels["source_type"].value == kind
