@@ -197,6 +197,9 @@ def _source_tokens(verb: Token) -> list[int]:
     for child in verb.children:  # passive: "it was reported by the Post"
         if child.dep_ == "agent":
             return sorted(subtree(child) - {child.i})
+    for child in verb.children:  # "Reilly said ...": a name in -ly the parser took for an adverb
+        if child.dep_ == "advmod" and child.tag_ in ("NNP", "NNPS") and child.i < verb.i:  # not "Tuesday, X said"
+            return sorted(subtree(child))
     return []
 
 

@@ -756,6 +756,8 @@ class EntityFinder:
         word, lemma = head.lower_, head.lemma_.lower()
         if self._is_publisher(text) or (word in ("we", "us") and head.i not in para.quoted):
             return "publication"
+        if any(mark in text for mark in _ANONYMITY_MARKS):
+            return "anonymous"  # "two pilots, who spoke on condition of anonymity because ..."
         if lemma == "official" and head.tag_ == "NNS":
             return self._officials_type(para, head)
         if not any(doc[i].pos_ == "PROPN" for i in tokens) and (
@@ -913,6 +915,16 @@ class EntityFinder:
         return any(re.search(rf"(^|\s){re.escape(n)}($|\s|')", text) for n in names)
 
 
+_ANONYMITY_MARKS = (
+    "anonymity",
+    "not to be named",
+    "not to be identified",
+    "not be named",
+    "not be identified",
+    "not authorized to",
+    "without being named",
+)
+"""Phrases in a source that grant anonymity: whatever the noun, the source is unnamed by agreement."""
 _INSIDER_WORDS = frozenset({"close", "familiar", "knowledgeable", "briefed", "involved"})
 """What unnamed insiders are called: "those close to him", "people familiar with the matter"."""
 _CORPORATE_SUFFIXES = frozenset(

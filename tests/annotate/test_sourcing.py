@@ -527,3 +527,19 @@ def test_sourcing_a_dateline_is_not_part_of_the_source(nlp, rules):
     text = "WASHINGTON -- President Obama, dedicating the museum on Saturday, said it would tell an American story."
     labels = only(nlp, rules, text)
     assert labels["source"].value == "President Obama" and labels["source_type"].value == "person"
+
+
+def test_sourcing_a_name_the_parser_took_for_an_adverb_is_the_source(nlp, rules):
+    """ "Reilly said": the parser reads the -ly name as an adverb; it is still who said it."""
+    labels = only(nlp, rules, "Reilly said the update had been tested for weeks.")
+    assert labels["source"].value == "Reilly" and labels["source_type"].value == "person"
+
+
+def test_sourcing_a_source_granted_anonymity_is_anonymous(nlp, rules):
+    text = (
+        "Two pilots, who spoke on condition of anonymity because they were not authorized to talk to "
+        "reporters, said the system had failed twice before."
+    )
+    claims = labelled(nlp, rules, text)
+    claim = _claim(claims, "failed twice")
+    assert claim.labels["source_type"].value == "anonymous"
