@@ -305,6 +305,45 @@ def score_case(case: GoldCase, item: SplitArticle) -> Outcome:
     return Outcome(case, value, entity_matches(value, case.gold), True, claims[0].text)
 
 
+def mention_given_outcomes(cases: Sequence[GoldCase], articles: Mapping[str, Article], nlp: Language) -> list[Outcome]:
+    """Source type and resolution of each gold mention itself, by the rules' typing and resolution.
+
+    The pipeline scores (``score_case``) need the splitter and the frames to find the mention as some
+    claim's source first; most of their errors are mentions no frame takes ("the bureau is looking
+    into ..."). Given the mention, this measures the typing and resolution alone, so the two causes of
+    an error can be told apart."""
+    from claimkit.annotate.frames import lexicon, spans_tokens
+    from claimkit.annotate.nlp import parse_articles
+    from claimkit.annotate.resolution import EntityFinder, mention_spans, ner_pipeline
+
+    wanted = [c for c in cases if c.field in ("source_type", "resolution")]
+    keys = sorted({c.article for c in wanted})
+    finders = {
+        key: EntityFinder(
+            parsed.paragraphs, lexicon(), ner_pipeline(nlp), publisher=articles[key].metadata.get("publisher", "")
+        )
+        for key, parsed in zip(keys, parse_articles((articles[k] for k in keys), nlp), strict=True)
+    }
+    out = []
+    for case in wanted:
+        finder = finders[case.article]
+        para = next((p for p in finder.paragraphs if p.span.contains(case.target)), None)
+        if para is None:  # a mention across paragraphs: nothing to read it from
+            out.append(Outcome(case, None, False, False, None))
+            continue
+        start = para.span.start
+        tokens = sorted(spans_tokens(para.doc, [(case.target.start - start, case.target.end - start)]))
+        kind, _, mention = finder.source_type(para, tokens)
+        if case.field == "source_type":
+            out.append(Outcome(case, kind, kind == case.gold, True, None))
+            continue
+        text = articles[case.article].text
+        spans = mention_spans(finder.paragraphs[mention.para], mention) if mention is not None else (case.target,)
+        name = spans_text(text, spans)
+        out.append(Outcome(case, name, entity_matches(name, case.gold), True, None))
+    return out
+
+
 def _accuracy(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     n = len(outcomes)
     right = sum(o.correct for o in outcomes)
@@ -391,6 +430,7 @@ def evaluate_sourcing(
     keys = list(articles)
     labelled = dict(zip(keys, split_and_label((articles[k] for k in keys), nlp, "clause", predictor), strict=True))
     outcomes = [score_case(case, labelled[case.article]) for case in cases]
+    given = mention_given_outcomes(cases, articles, nlp)
     wrong = [o for o in outcomes if not o.correct]
     shown = [o for o in wrong if show_check_errors or o.case.half != "check"]
     errors = [_error_row(o, articles[o.case.article].text) for o in shown]
@@ -404,6 +444,13 @@ def evaluate_sourcing(
             },
             "predictor": name,
             "scores": score_outcomes(outcomes, schema),
+            "mention_given": {
+                field: {
+                    part: _accuracy([o for o in given if o.case.field == field and part in ("total", o.case.half)])
+                    for part in (*HALVES, "total")
+                }
+                for field in ("source_type", "resolution")
+            },
             "errors": errors,
             "hidden_check_errors": len(wrong) - len(shown),
         }
@@ -463,6 +510,27 @@ def render_markdown(report: Mapping[str, Any], max_errors: int = 40) -> str:
         _row("status (not addressed)", s["status"], "not_addressed"),
         _row("source type", s["source_type"], "all"),
         _row("resolution", s["resolution"], "all"),
+    ]
+    given = report.get("mention_given")
+    if given:
+        out += [
+            "",
+            "The same source type and resolution cases with the gold mention given (the rules' typing and "
+            "resolution alone, without the splitter and frames having to find the mention as a source):",
+            "",
+            "| field | tune | check | total |",
+            "|---|---|---|---|",
+            *(
+                f"| {field.replace('_', ' ')} (mention given) | "
+                + " | ".join(
+                    f"{_fmt(given[field][p]['accuracy'])} ({given[field][p]['correct']}/{given[field][p]['n']})"
+                    for p in (*HALVES, "total")
+                )
+                + " |"
+                for field in ("source_type", "resolution")
+            ),
+        ]
+    out += [
         "",
         "## Status confusion (all cases; rows gold, columns predicted)",
         "",

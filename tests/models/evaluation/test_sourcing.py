@@ -157,3 +157,19 @@ def test_relative_pronoun_source_matches_its_resolved_antecedent():
     other = Claim("d", "a", "They asked", (Span(0, 10),), 0, 0).with_labels({"source": Label(None, 0.5)})
     case = GoldCase("t", "source_type", "a", dept, dept, "government")
     assert source_claims(case, [claim, other]) == [claim]
+
+
+def test_mention_given_scores_typing_and_resolution_without_the_frames(nlp):
+    """A mention no frame takes as a source ("the bureau is looking into ...") is still typed and resolved
+    when given: the report tells frame misses from resolution errors."""
+    from claimkit.models.evaluation.sourcing import mention_given_outcomes
+
+    text = "The FBI opened an inquiry last week.\n\nThe bureau is looking into whether the deal broke the law."
+    bureau = Span(text.index("The bureau"), text.index("The bureau") + 10)
+    cases = [
+        GoldCase("resolution-1", "resolution", "sample:x", bureau, bureau, "FBI"),
+        GoldCase("source-type-1", "source_type", "sample:x", bureau, bureau, "government"),
+        GoldCase("resolution-2", "resolution", "sample:x", bureau, bureau, "Interpol"),
+    ]
+    outcomes = mention_given_outcomes(cases, {"sample:x": Article("x", text)}, nlp)
+    assert [(o.predicted, o.correct) for o in outcomes] == [("FBI", True), ("government", True), ("FBI", False)]
