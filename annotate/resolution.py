@@ -242,20 +242,18 @@ class EntityFinder:
         apposed = self._apposed_name(para, head)
         if apposed is not None:
             return apposed
-        owner_noun = [c for c in head.children if c.dep_ == "poss" and self._wanted(c) is not None]
-        if kind in ("campaign", "ORG") and owner_noun and owner_noun[0].lower_ not in PERSON_PRONOUNS:
-            if kind == "campaign" or noun in _SPEAKS_FOR_OWNER:
-                return self.resolve(para, owner_noun[0])  # "the senator's campaign" → the senator
-        if kind == "ORG" and noun in _SPEAKS_FOR_OWNER:
-            owner = [c for c in head.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS]
-            if owner:  # "his office said": the man it speaks for
-                return self.resolve(para, owner[0])
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if owner is not None and (kind == "campaign" or noun in _SPEAKS_FOR_OWNER):
+            if owner.lower_ not in PERSON_PRONOUNS and self._wanted(owner) is not None:
+                return self.resolve(para, owner)  # "the senator's campaign" → the senator
+            if owner.lower_ in PERSON_PRONOUNS and kind == "ORG":
+                return self.resolve(para, owner)  # "his office said": the man it speaks for
         if kind == "campaign":
-            owner = [c for c in head.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS]
+            pronoun = owner.lower_ if owner is not None and owner.lower_ in PERSON_PRONOUNS else ""
             campaign = self._search(para, head, lambda p, m: self._is_campaign(p, m), subjects_first=False)
-            if campaign is not None and not owner:
+            if campaign is not None and not pronoun:
                 return campaign
-            gender = PRONOUN_GENDER.get(owner[0].lower_, "") if owner else ""
+            gender = PRONOUN_GENDER.get(pronoun, "")
             return self._search(  # "his campaign": the man the article last spoke of
                 para, head, lambda p, m: self._is_person(p, m) and (not gender or self.gender(p, m) in ("", gender))
             )
@@ -756,41 +754,9 @@ class EntityFinder:
         word, lemma = head.lower_, head.lemma_.lower()
         if self._is_publisher(text) or (word in ("we", "us") and head.i not in para.quoted):
             return "publication"
-        if any(mark in text for mark in _ANONYMITY_MARKS):
-            return "anonymous"  # "two pilots, who spoke on condition of anonymity because ..."
-        if lemma == "official" and head.tag_ == "NNS":
-            return self._officials_type(para, head)
-        if not any(doc[i].pos_ == "PROPN" for i in tokens) and (
-            (head.tag_ == "NNS" and word in types["anonymous"])  # "Many experts", "analysts": unnamed
-            or (word in ("those", "people") and any(c.lower_ in _INSIDER_WORDS for c in head.children))
-        ):
-            return "anonymous"  # "Those close to him", "people familiar with the talks"
-        if any(
-            doc[i].lower_ == "for"
-            and doc[i].head.i == head.i
-            and head.text[:1].isupper()
-            and any(c.pos_ == "PROPN" and c.text[:1].isupper() for c in doc[i].children)
-            for i in tokens
-        ):
-            return "organization"  # "Citizens for Tax Justice", "Americans for Prosperity"
-        named = [
-            c
-            for c in head.children
-            if c.pos_ == "PROPN"
-            and c.i in tokens
-            and (c.dep_ == "appos" or (c.dep_ == "conj" and doc[c.i - 1].text == "," and not _coordinated(head)))
-        ]
-        if head.pos_ == "NOUN" and named and not (lemma in types["document"] or lemma in lex.reporting_nouns):
-            # "The clerk, Janet Moss,": the name decides when NER calls it a person, or when it is plainly
-            # a firm ("the auditor, Keller & Co."); NER on a lone name is too unsure for more, and after a
-            # document noun the name is a title ('commentary "Melania, ..."')
-            name = sorted(i for i in subtree(named[0]) if i in tokens)
-            kind = self._type_of(para, name, resolved=resolved)
-            firm = any(doc[i].text == "&" or doc[i].lower_.rstrip(".") in _CORPORATE_SUFFIXES for i in name)
-            if (kind == "person" and self.label(para, name[0], named[0].i + 1) == "PERSON") or (
-                kind == "organization" and firm
-            ):
-                return kind
+        described = self._type_by_description(para, head, tokens, text)
+        if described is not None:
+            return described
         if (
             word in types["person_pronouns"]
             or word in lex.person_roles
@@ -842,6 +808,50 @@ class EntityFinder:
         if head.pos_ == "NOUN" and head.text.islower() and not self._names_people(head):
             return "document"  # "the piece", "the suit", "the results": a thing that speaks was written or recorded
         return "person"
+
+    def _type_by_description(self, para: ParsedParagraph, head: Token, tokens: Sequence[int], text: str) -> str | None:
+        """The type the way a source is described says, before its head noun is looked up; None when
+        the description settles nothing. In order: a source granted anonymity ("who spoke on condition
+        of anonymity") and an unnamed group ("Many experts", "Those close to him") are anonymous;
+        unnamed "officials" are the body they serve; "X for Y" names an organization ("Citizens for Tax
+        Justice", even when the tagger takes "Citizens" for a common noun); the name beside a common
+        noun decides when NER calls it a person or it is plainly a firm ("The clerk, Janet Moss,", "the
+        auditor, Keller & Co."; NER on a lone name is too unsure for more, and after a document noun the
+        name is a title: 'commentary "Melania, ..."')."""
+        doc, lex = para.doc, self.lex
+        types = lex.source_types
+        word, lemma = head.lower_, head.lemma_.lower()
+        if any(mark in text for mark in _ANONYMITY_MARKS):
+            return "anonymous"
+        if not any(doc[i].pos_ == "PROPN" for i in tokens) and (
+            (head.tag_ == "NNS" and word in types["anonymous"])
+            or (word in ("those", "people") and any(c.lower_ in _INSIDER_WORDS for c in head.children))
+        ):
+            return "anonymous"
+        if lemma == "official" and head.tag_ == "NNS":
+            return self._officials_type(para, head)
+        if head.text[:1].isupper() and any(
+            doc[i].lower_ == "for"
+            and doc[i].head.i == head.i
+            and any(c.pos_ == "PROPN" and c.text[:1].isupper() for c in doc[i].children)
+            for i in tokens
+        ):
+            return "organization"
+        named = [
+            c
+            for c in head.children
+            if c.pos_ == "PROPN"
+            and c.i in tokens
+            and (c.dep_ == "appos" or (c.dep_ == "conj" and doc[c.i - 1].text == "," and not _coordinated(head)))
+        ]
+        if head.pos_ != "NOUN" or not named or lemma in types["document"] or lemma in lex.reporting_nouns:
+            return None
+        name = sorted(i for i in subtree(named[0]) if i in tokens)
+        kind = self._type_of(para, name)
+        firm = any(doc[i].text == "&" or doc[i].lower_.rstrip(".") in _CORPORATE_SUFFIXES for i in name)
+        if kind == "person" and self.label(para, name[0], named[0].i + 1) == "PERSON":
+            return kind
+        return kind if kind == "organization" and firm else None
 
     def _officials_type(self, para: ParsedParagraph, head: Token) -> str:
         """Unnamed "officials" speak for the body they serve: a government ("Officials said", "state
