@@ -70,6 +70,7 @@ _VERB_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp"
 _FACTIVE_CONNECTIVES = frozenset({"because", "since", "as", "after", "when", "while", "although", "though", "whereas"})
 _FRAME_EXTRAS = frozenset({"aux", "auxpass", "neg", "advmod", "cc", "mark", "prt"})
 _INNER_SEPARATORS = frozenset({",", "—", "–", "-", "--"})
+_WH_TAGS = frozenset({"WRB", "WP", "WDT"})
 
 
 @dataclass(frozen=True)
@@ -870,8 +871,8 @@ def _discourse_marker(clause: Token) -> bool:
 
 def _only_frame(verb: Token, tokens: Iterable[int]) -> bool:
     """Whether ``tokens`` are only an active verb of saying or thinking, its subject, and auxiliaries,
-    negation or adverbs ("she said", "you know", "he never said"): who speaks, and nothing said. A
-    passive verb says something of its subject ("the language is not formally specified"), and a
+    negation or adverbs ("she said", "you know", "he never said"): who speaks, and nothing said (a
+    question word stands for what is known: "we know why" is a claim). A passive verb says something of its subject ("the language is not formally specified"), and a
     reporting verb that also names an event is a claim alone ("the council agreed"): only
     ``bare_frame_verbs`` count."""
     if verb.pos_ != "VERB" or not matches(verb, lexicon().bare_frame_verbs):
@@ -881,15 +882,18 @@ def _only_frame(verb: Token, tokens: Iterable[int]) -> bool:
         return False
     frame_words = subtree(subject) | {verb.i}
     doc = verb.doc
-    return all(i in frame_words or doc[i].is_punct or doc[i].dep_ in _FRAME_EXTRAS for i in tokens)
+    return all(
+        i in frame_words or doc[i].is_punct or (doc[i].dep_ in _FRAME_EXTRAS and doc[i].tag_ not in _WH_TAGS)
+        for i in tokens
+    )
 
 
 def _bare_reporting_conjunct(conj: Token) -> bool:
     """A reporting verb parsed as a conjunct with neither a subject nor anything said of its own
     ("''I can't breathe,'' as Eric Garner ... said before he died"): the frame of the clause before
     it, not a second statement. Cut away it would borrow that clause's subject ("I said before he
-    died"); it is cut out as a frame instead, with what the parser hung on it. A conjunct joined by "and" ("voted for the
-    bill and said so") is a second statement."""
+    died"); it is cut out as a frame instead, with what the parser hung on it. A conjunct joined
+    by "and" ("voted for the bill and said so") is a second statement."""
     if conj.pos_ != "VERB" or not matches(conj, lexicon().reporting_verbs):
         return False
     if any(c.dep_ == "cc" and conj.head.i < c.i < conj.i for c in conj.head.children):

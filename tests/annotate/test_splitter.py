@@ -529,3 +529,11 @@ def test_split_relative_clause_without_pronoun_stays(nlp):
 def test_split_clause_set_beside_another_by_a_colon_is_still_cut(nlp):
     out = texts(nlp, "Three things are happening at once: home values are rising and interest rates are low.")
     assert len(out) > 1
+
+
+def test_split_verb_of_knowing_with_a_question_word_is_a_claim(nlp):
+    """ "We know why": the question word stands for what is known, so the residue is no bare frame."""
+    assert texts(nlp, "We know why, but the council has not explained it.") == [
+        "We know why",
+        "The council has not explained it.",
+    ]
