@@ -537,3 +537,45 @@ def test_split_verb_of_knowing_with_a_question_word_is_a_claim(nlp):
         "We know why",
         "The council has not explained it.",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Those returns would shed light on how Mr. Trump conducts his business and whether he has paid federal tax.",
+        "The system works fine if you are eligible for Medicaid, or if you get enough subsidies.",
+    ],
+)
+def test_split_conjunct_opened_by_its_own_connective_stays(nlp, text):
+    """One of a list of subordinate clauses: cut, it would read "Whether he has paid federal tax"."""
+    assert texts(nlp, text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("Nor is Trump self-funding.", ["Nor is Trump self-funding."]),
+        ("He did not pay, nor did he apologize.", ["He did not pay.", "Nor did he apologize"]),
+    ],
+)
+def test_split_nor_stays_with_its_clause(nlp, text, claims):
+    """ "Nor" carries the clause's negation: without it "Is Trump self-funding." reads as a question."""
+    assert texts(nlp, text) == claims
+
+
+def test_split_conjunct_opened_by_that_is_still_cut(nlp):
+    """ "said A and that B": B is a claim of its own, its "that" left out as always."""
+    out = texts(nlp, "The mayor said the bridge was closed and that the road would reopen on Monday.")
+    assert out == ["The bridge was closed", "The road would reopen on Monday"]
+
+
+def test_split_nor_is_not_pasted_into_a_shared_verb_phrase(nlp):
+    out = texts(nlp, "Clinton has not been charged with, nor convicted of, any kind of crime.")
+    assert not any("been nor" in t for t in out)
+
+
+def test_split_quoted_clause_before_a_reporting_verb_is_not_a_comma_clause(nlp):
+    """'“Why aren't I ahead, you might ask?”': the question is what "you might ask" asks, inside a
+    quotation that does not split; cut, it left '... asking “ you might ask?”'."""
+    text = "The ad uses footage of Hillary Clinton asking, “Why aren’t I 50 points ahead, you might ask?”"
+    assert not any("“ you might ask" in t for t in texts(nlp, text))
