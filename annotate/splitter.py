@@ -72,6 +72,9 @@ _FRAME_EXTRAS = frozenset({"aux", "auxpass", "neg", "advmod", "cc", "mark", "prt
 _INNER_SEPARATORS = frozenset({",", "—", "–", "-", "--"})
 _WH_TAGS = frozenset({"WRB", "WP", "WDT"})
 _NEGATIVE_CONJUNCTIONS = frozenset({"nor", "neither"})
+_SUBORDINATORS = frozenset(
+    {"if", "when", "because", "although", "though", "while", "unless", "before", "after", "since", "once", "until"}
+)
 
 
 @dataclass(frozen=True)
@@ -413,6 +416,7 @@ class _SentenceSplitter:
             and tok.i < head.i
             and head.i not in self.frame_by_cue
             and not matches(head, lexicon().reporting_verbs)
+            and not _opens_with_subordinator(tok)
             and _comma_before_subject(head)
             and any(c.dep_ in SUBJECTS for c in tok.children)
         ):
@@ -832,6 +836,19 @@ def _in_kept_relative(conj: Token) -> bool:
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
     return first.dep_ == "relcl" and not (_non_restrictive(first) and _subject_relative(first))
+
+
+def _opens_with_subordinator(clause: Token) -> bool:
+    """A clause opened by a subordinating conjunction before its subject, read without an editor's brackets
+    ('“[I]f it was left up to Hillary, she wouldn't ...'; the tokenizer splits "[" from "I]f", and
+    the parser, not seeing "if", takes the clause for a complement): a condition or a time of the
+    clause after it, not a statement of its own ("[I]f it was left up to Hillary")."""
+    subject = next((c for c in clause.children if c.dep_ in SUBJECTS), None)
+    if subject is None:
+        return False
+    return any(
+        c.i < subject.i and c.text.replace("[", "").replace("]", "").lower() in _SUBORDINATORS for c in clause.children
+    )
 
 
 def _negative_conjunction(conj: Token) -> frozenset[int]:

@@ -579,3 +579,10 @@ def test_split_quoted_clause_before_a_reporting_verb_is_not_a_comma_clause(nlp):
     quotation that does not split; cut, it left '... asking “ you might ask?”'."""
     text = "The ad uses footage of Hillary Clinton asking, “Why aren’t I 50 points ahead, you might ask?”"
     assert not any("“ you might ask" in t for t in texts(nlp, text))
+
+
+def test_split_editor_bracketed_if_clause_stays_with_its_main_clause(nlp):
+    """'“[I]f it was left up to Hillary, she ...': the tokenizer splits "[" from "I]f" and the parser
+    misses the "if"; read without the brackets, the clause is a condition, not "[I]f it was left up to Hillary"."""
+    text = "According to Limbaugh, “[I]f it was left up to Hillary, she wouldn’t have time to say anything positive.”"
+    assert texts(nlp, text) == ["“[I]f it was left up to Hillary, she wouldn’t have time to say anything positive.”"]
