@@ -32,6 +32,7 @@ _OPEN_CLOSE = {"“": "”", "‘": "’", "``": "''"}
 _TOGGLES = ('"', "''")
 _CLOSERS = ("”", '"', "''")
 _QUOTE_MARKS = frozenset({*_OPEN_CLOSE, *_OPEN_CLOSE.values(), *_TOGGLES})
+_ADVERBIAL_CONNECTIVES = frozenset({"before", "after", "until", "till", "because", "once", "unless", "since"})
 _BY_SOURCES = frozenset({"estimate", "account", "count", "tally", "measure", "reckoning", "calculation"})
 
 
@@ -46,6 +47,7 @@ class Lexicon:
     attribution_adverbs: frozenset[str]
     passive_reporting_verbs: frozenset[str]
     aspectual_verbs: frozenset[str]
+    bare_frame_verbs: frozenset[str]
     hedge_words: frozenset[str]
     hedge_phrases: tuple[tuple[str, ...], ...]
     dispute_verbs: frozenset[str]
@@ -282,6 +284,14 @@ _CITING_VERBS = frozenset({"cite", "quote", "reference"})
 _NOUN_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "poss"})
 
 
+def adverbial_clause(head: Token) -> bool:
+    """A "complement" opened by a connective that only adverbial clauses take ("said before he
+    died", "said after the vote ended"): a parsing slip for when or why the speaking happened, not
+    what was said; cut away it would read "Before he died". It stays in the frame's claim."""
+    first = head.left_edge
+    return first.dep_ == "mark" and first.head.i == head.i and first.lower_ in _ADVERBIAL_CONNECTIVES
+
+
 def _indirect_question(head: Token) -> bool:
     """A complement that asks rather than states ("questioned whether Obama was prepared", "asked how
     she would do it"): it is content, but cut from its frame it would be a question without its
@@ -359,8 +369,10 @@ _LONG_DASHES = frozenset({"―", "—", "–"})
 def signature_dash(token: Token) -> bool:
     """A dash that introduces who said a quotation ("“...” ― Krystal Correa", "- Bernie Sanders."): a
     long dash, or a hyphen standing apart from the word before it (not the one in "pro-Trump").
-    One test for the splitter's signatures, the sources they give and the fact-check layout."""
-    if token.text in _LONG_DASHES:
+    One test for the splitter's signatures, the sources they give and the fact-check layout. The
+    tokenizer leaves a long dash glued to the closing mark before it whole ("about.”― Pamela
+    Padilla" gives the token "”―"): that mark ends the quotation, the dash still signs it."""
+    if token.text in _LONG_DASHES or (token.text[-1:] in _LONG_DASHES and token.text[:-1] in _CLOSERS):
         return True
     return token.text in ("-", "--") and (token.i == 0 or bool(token.doc[token.i - 1].whitespace_))
 
@@ -453,7 +465,7 @@ def find_frames(sent: Span, lower: Sequence[str] | None = None, lemmas: Sequence
                         tuple(cue_tokens(tok)),
                         tuple(_source_tokens(tok)),
                         frozenset(content),
-                        tuple(h.i for h in heads if not _indirect_question(h)),
+                        tuple(h.i for h in heads if not _indirect_question(h) and not adverbial_clause(h)),
                     )
                 )
                 continue

@@ -41,6 +41,13 @@ Kinds (a claim can have several; it counts once in the malformed total):
   away whole ("In the end, Patriot agreed.", "Axelrod calls on Dean."): the claim stops where the
   verb's meaning goes on. Added 2026-12-08 after a hand count of 120 random PolNeAR dev claims
   found these two kinds the most common ones the checker missed (2.8% and 1.2% of dev claims).
+- ``bare_frame``: who spoke and nothing said ("She said", left when the rest of the clause was cut
+  away), or the name of a quotation's signature alone ("Pamela Padilla" after "”― "): a frame,
+  no claim. Only verbs of saying and thinking that say nothing alone count (``bare_frame_verbs`` in
+  ``data/cues.yaml``: not "the council agreed"), and only active ones.
+- ``bare_subordinate``: a subordinate clause without the clause it hangs on ("Before he died",
+  "Since these activities carry the risk ..."): its connective relates it to words the claim lost.
+  Both added 2026-12-08 after a hand audit of 120 PolNeAR dev claims (seed 23).
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimkit.annotate.frames import lexicon, matches, signature_dash
 from claimkit.annotate.types import Article, Claim, spans_text
 
 if TYPE_CHECKING:
@@ -74,6 +82,8 @@ MALFORMED_KINDS: tuple[str, ...] = (
     "starts_inside_phrase",
     "glued_words",
     "missing_complement",
+    "bare_frame",
+    "bare_subordinate",
 )
 INFO_KINDS: tuple[str, ...] = ("reduced_proposition", "reported_complement")
 """Reported with the rates but not counted as malformed."""
@@ -87,6 +97,12 @@ _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
 _MAX_EXAMPLES = 8
 _GLUED = re.compile(r"[\w,.;:!?](?:“|‘|\(|\[|''|\")\w|[\w.,](?:”|\)|\])\w")
 _COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp"})
+_FRAME_EXTRAS = frozenset({"aux", "neg", "advmod", "cc", "mark", "prt"})
+_WH_TAGS = frozenset({"WRB", "WP", "WDT"})
+_SUBORDINATORS = frozenset(
+    {"before", "after", "until", "till", "because", "since", "unless", "once", "if", "whether", "although", "though"}
+    | {"whereas", "while", "as", "when"}
+)
 
 
 @dataclass
@@ -281,6 +297,44 @@ def missing_complement(tokens: Sequence[Token]) -> bool:
     return False
 
 
+def bare_frame(tokens: Sequence[Token], sentence_tokens: Sequence[Token]) -> bool:
+    """The claim is only a frame: an active verb of saying with its subject and nothing said ("She
+    said"; auxiliaries, negation and adverbs may stand beside them), or the name after a quotation's
+    signature dash ("Pamela Padilla" from "”― Pamela Padilla")."""
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    if not words:
+        return False
+    inside = {t.i for t in words}
+    sentence_words = [t for t in sentence_tokens if not t.is_space]
+    if sentence_words and signature_dash(sentence_words[0]) and sentence_words[0].i not in inside:
+        return all(t.pos_ == "PROPN" for t in words)
+    roots = [t for t in words if t.head.i not in inside or t.head.i == t.i]
+    if len(roots) != 1:
+        return False
+    verb = roots[0]
+    if verb.pos_ != "VERB" or not matches(verb, lexicon().bare_frame_verbs):
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i in inside), None)
+    if subject is None or any(c.dep_ == "auxpass" for c in verb.children):
+        return False
+    frame = {t.i for t in subject.subtree} | {verb.i}
+    # "It knows how": a question word stands for what is known, not a frame's adverb
+    return all(t.i in frame or (t.dep_ in _FRAME_EXTRAS and t.tag_ not in _WH_TAGS) for t in words)
+
+
+def bare_subordinate(tokens: Sequence[Token]) -> bool:
+    """The claim opens with the connective of its own root verb ("Before he died"), and that verb
+    hangs on a clause outside the claim: a subordinate clause without its main clause."""
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    if not words:
+        return False
+    first, inside = words[0], {t.i for t in words}
+    if first.dep_ != "mark" or first.lower_ not in _SUBORDINATORS:
+        return False
+    verb = first.head
+    return verb.i in inside and verb.head.i not in inside and verb.head.i != verb.i
+
+
 def lowercase_start(tokens: Sequence[Token], text: str) -> bool:
     """The claim opens inside a phrase: its first word hangs off a later word outside the claim."""
     words = [t for t in tokens if not t.is_punct]
@@ -329,6 +383,10 @@ def claim_kinds(
         kinds.append("glued_words")
     if missing_complement(tokens):
         kinds.append("missing_complement")
+    if bare_frame(tokens, sentence_tokens):
+        kinds.append("bare_frame")
+    if bare_subordinate(tokens):
+        kinds.append("bare_subordinate")
     return kinds
 
 
@@ -354,10 +412,14 @@ def check_parsed(parsed: ParsedArticle, granularity: Granularity) -> Iterator[Fi
     for claim in item.claims:
         para = parsed.paragraphs[claim.paragraph]
         tokens = claim_tokens(para.doc, para.span.start, claim)
-        sent = para.sentences[para.sentence_of_token[tokens[0].i]] if tokens else None
-        sentence_tokens = [t for t in sent if not t.is_space] if sent is not None else []
+        # a quotation's claim that took its signature runs into the next sentence ('...about.”―
+        # Pamela Padilla'): the sentences it covers are its source, their marks the article's
+        first = para.sentence_of_token[tokens[0].i] if tokens else None
+        last = para.sentence_of_token[tokens[-1].i] if tokens else None
+        sents = para.sentences[first : last + 1] if first is not None and last is not None else []
+        sentence_tokens = [t for sent in sents for t in sent if not t.is_space]
         kinds = claim_kinds(claim, text, tokens, sentence_tokens, granularity)
-        yield Finding(claim, sent.text if sent is not None else "", kinds)
+        yield Finding(claim, " ".join(sent.text for sent in sents), kinds)
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, Any]:

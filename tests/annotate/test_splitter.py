@@ -418,3 +418,171 @@ def test_split_which_never_stands_for_a_person(nlp):
     """A "which" clause the parser hung on a person noun is a slip: no "The executive is streamed"."""
     text = "Dickey, the chief executive of Ora Media, which is also streamed on Hulu, spoke to me on Friday."
     assert not any(t.startswith("The chief executive is") for t in texts(nlp, text))
+
+
+def test_split_signature_glued_to_the_closing_mark_joins_the_quotation(nlp):
+    """'about.”― Pamela Padilla': the tokenizer keeps "”―" whole; the dash still signs the quotation,
+    so the name is no claim of its own ("Pamela Padilla") but ends the quotation's claim, as written."""
+    text = "“He is ignorant of our culture. He makes statements about people.”― Pamela Padilla"
+    claims = claims_of(nlp, text)
+    assert [c.text for c in claims] == [
+        "“He is ignorant of our culture.",
+        "He makes statements about people.”― Pamela Padilla",
+    ]
+    assert spans_text(text, claims[-1].spans) == claims[-1].text
+
+
+def test_split_reporting_verb_left_with_only_its_subject_is_no_claim(nlp):
+    """'“You winning?” she said, but ...': once the coordinated clause is cut, "She said" is who
+    spoke, a frame with nothing said in it."""
+    assert texts(nlp, "“You winning?” she said, but Kevin was drifting off again.") == [
+        "“You winning?”",
+        "Kevin was drifting off again.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said before the meeting began that taxes would rise.",
+        "''I can't breathe,'' Eric Garner, gasping on a sidewalk, said before he died.",
+    ],
+)
+def test_split_adverbial_clause_parsed_as_content_is_no_claim(nlp, text):
+    """A "complement" opened by "before" says when the speaking happened, not what was said: cut
+    away it would read "Before he died"."""
+    assert not any(t.lower().startswith("before") for t in texts(nlp, text))
+
+
+def test_split_reporting_conjunct_without_subject_or_content_is_a_frame(nlp):
+    """A "..., as Eric Garner ... said before he died" parsed as a conjunct of the quotation's clause:
+    split as a conjunct, it would borrow the quotation's subject ("I said before he died"); it is cut
+    out as a frame, "before he died" with it."""
+    text = (
+        "Acts of protest, Mr. Obama said, are acts of patriotism, whether it was sitting at a lunch counter in the"
+        " South in the 1960s or wearing a T-shirt emblazoned with the words ''I can't breathe,'' as Eric Garner,"
+        " gasping facedown on a sidewalk in Staten Island, said before he died."
+    )
+    out = texts(nlp, text)
+    assert not any(t.startswith(("I said", "Before")) for t in out)
+    assert out[0].endswith("gasping facedown on a sidewalk in Staten Island.")
+
+
+def test_split_reporting_conjunct_after_and_is_a_claim(nlp):
+    assert texts(nlp, "The senator voted for the bill and said so on Friday.") == [
+        "The senator voted for the bill.",
+        "The senator said so on Friday",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That’s because Trump wants to junk personal exemptions.",
+        "That's because the mayor said the bridge was unsafe.",
+    ],
+)
+def test_split_frame_inside_the_predicate_of_be_stays(nlp, text):
+    """ "That's because X wants | to ...": the "because" clause is all that "That's" says; cutting the
+    frame out of it would leave "That's."."""
+    assert texts(nlp, text) == [text]
+
+
+def test_split_passive_reporting_verb_left_alone_is_a_claim(nlp):
+    """A passive "specified" says something of its subject: not a bare frame."""
+    text = "Although various parts of the language have formal standards, the language as a whole is not specified."
+    assert "The language as a whole is not specified" in texts(nlp, text, "proposition")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "But, you know, again, the sniffling, the grandiosity, the delusions.",
+        "You know, I love Larry, but he has a history of representing fossil fuel industries.",
+    ],
+)
+def test_split_parenthetical_frame_with_nothing_said_stays_in_its_clause(nlp, text):
+    """A parenthetical "you know" is no claim of its own ("You know"): it stays in the clause it interrupts."""
+    assert "You know" not in texts(nlp, text)
+    assert any("you know" in t.lower() for t in texts(nlp, text))
+
+
+def test_split_mended_claim_keeps_the_comma_between_its_parts(nlp):
+    """A stance complement cut and joined back ("wants | to triple ..."): the comma that stood between
+    the two parts is back too, not "the program grow the Peace Corps"."""
+    text = "She wants to triple the size of the program, grow the Peace Corps and create a new reserve program."
+    assert texts(nlp, text) == [text]
+
+
+def test_split_quotation_ends_at_its_closing_mark(nlp):
+    """'“...,” Tulsa police Chief ... said': "Tulsa", hung on the quoted verb, is the frame's word."""
+    text = "“I will just make this promise to you: We will achieve justice in this case,” Tulsa police Chief Chuck Jordan said Monday."
+    assert texts(nlp, text) == ["I will just make this promise to you: We will achieve justice in this case"]
+
+
+def test_split_relative_clause_without_pronoun_stays(nlp):
+    """ "tax experts I spoke to this week", parsed as a parataxis: cut, it reads "I spoke to this week"."""
+    text = "His views were echoed by a number of tax experts I spoke to this week about her plans."
+    assert texts(nlp, text) == [text]
+
+
+def test_split_clause_set_beside_another_by_a_colon_is_still_cut(nlp):
+    out = texts(nlp, "Three things are happening at once: home values are rising and interest rates are low.")
+    assert len(out) > 1
+
+
+def test_split_verb_of_knowing_with_a_question_word_is_a_claim(nlp):
+    """ "We know why": the question word stands for what is known, so the residue is no bare frame."""
+    assert texts(nlp, "We know why, but the council has not explained it.") == [
+        "We know why",
+        "The council has not explained it.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Those returns would shed light on how Mr. Trump conducts his business and whether he has paid federal tax.",
+        "The system works fine if you are eligible for Medicaid, or if you get enough subsidies.",
+    ],
+)
+def test_split_conjunct_opened_by_its_own_connective_stays(nlp, text):
+    """One of a list of subordinate clauses: cut, it would read "Whether he has paid federal tax"."""
+    assert texts(nlp, text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("Nor is Trump self-funding.", ["Nor is Trump self-funding."]),
+        ("He did not pay, nor did he apologize.", ["He did not pay.", "Nor did he apologize"]),
+    ],
+)
+def test_split_nor_stays_with_its_clause(nlp, text, claims):
+    """ "Nor" carries the clause's negation: without it "Is Trump self-funding." reads as a question."""
+    assert texts(nlp, text) == claims
+
+
+def test_split_conjunct_opened_by_that_is_still_cut(nlp):
+    """ "said A and that B": B is a claim of its own, its "that" left out as always."""
+    out = texts(nlp, "The mayor said the bridge was closed and that the road would reopen on Monday.")
+    assert out == ["The bridge was closed", "The road would reopen on Monday"]
+
+
+def test_split_nor_is_not_pasted_into_a_shared_verb_phrase(nlp):
+    out = texts(nlp, "Clinton has not been charged with, nor convicted of, any kind of crime.")
+    assert not any("been nor" in t for t in out)
+
+
+def test_split_quoted_clause_before_a_reporting_verb_is_not_a_comma_clause(nlp):
+    """'“Why aren't I ahead, you might ask?”': the question is what "you might ask" asks, inside a
+    quotation that does not split; cut, it left '... asking “ you might ask?”'."""
+    text = "The ad uses footage of Hillary Clinton asking, “Why aren’t I 50 points ahead, you might ask?”"
+    assert not any("“ you might ask" in t for t in texts(nlp, text))
+
+
+def test_split_editor_bracketed_if_clause_stays_with_its_main_clause(nlp):
+    """'“[I]f it was left up to Hillary, she ...': the tokenizer splits "[" from "I]f" and the parser
+    misses the "if"; read without the brackets, the clause is a condition, not "[I]f it was left up to Hillary"."""
+    text = "According to Limbaugh, “[I]f it was left up to Hillary, she wouldn’t have time to say anything positive.”"
+    assert texts(nlp, text) == ["“[I]f it was left up to Hillary, she wouldn’t have time to say anything positive.”"]

@@ -182,3 +182,66 @@ def test_malformed_rate_on_polnear_dev(nlp):
 def test_complement_clause_without_any_subject_is_wrong_subject(nlp):
     s = "Everything Trump says is a lie unless proven otherwise."
     assert "wrong_subject" in kinds_of(nlp, s, "Is a lie unless proven otherwise", ["is a lie unless proven otherwise"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "piece"),
+    [
+        ("“You winning?” she said, but Kevin was drifting off again.", "she said"),
+        ("The mayor never said, as far as we know, and the council agreed.", "The mayor never said"),
+    ],
+)
+def test_bare_frame(nlp, sentence, piece):
+    assert "bare_frame" in kinds_of(nlp, sentence, piece[0].upper() + piece[1:], [piece])
+
+
+def test_a_signature_name_alone_is_a_bare_frame(nlp):
+    s = "― Pamela Padilla"
+    assert "bare_frame" in kinds_of(nlp, s, "Pamela Padilla", ["Pamela Padilla"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "piece"),
+    [
+        ("The mayor said the bridge was unsafe.", "the bridge was unsafe"),
+        ("The language as a whole is not specified, she said.", "The language as a whole is not specified"),
+        ("He said so, and the council agreed.", "the council agreed"),
+    ],
+)
+def test_a_claim_is_no_bare_frame(nlp, sentence, piece):
+    assert "bare_frame" not in kinds_of(nlp, sentence, piece, [piece])
+
+
+def test_bare_subordinate(nlp):
+    s = "Eric Garner said it before he died."
+    assert "bare_subordinate" in kinds_of(nlp, s, "Before he died", ["before he died"])
+
+
+def test_a_clause_with_its_main_clause_is_no_bare_subordinate(nlp):
+    s = "Before he died, Eric Garner said it."
+    assert "bare_subordinate" not in kinds_of(nlp, s, s, [s])
+
+
+def test_an_aspectual_verb_is_no_bare_frame(nlp):
+    s = "Those discussions are continuing, he said."
+    piece = "Those discussions are continuing"
+    assert "bare_frame" not in kinds_of(nlp, s, piece, [piece])
+
+
+def test_a_question_word_is_no_frame_adverb(nlp):
+    s = "It has shown it knows how."
+    assert "bare_frame" not in kinds_of(nlp, s, "It knows how", ["it knows how"])
+
+
+def test_a_signed_quotation_is_checked_against_the_sentences_it_covers(nlp):
+    """'“A. B.”― Name': the claim of B took its signature from the next sentence; the closing mark
+    is the article's (its opening one is in an earlier sentence), not an unbalanced mark."""
+    from claimkit.annotate.nlp import parse_articles
+    from claimkit.annotate.types import Article
+    from claimkit.models.evaluation.claim_quality import check_parsed
+
+    text = "“He is ignorant of our culture. He makes statements about people.”― Pamela Padilla"
+    (parsed,) = parse_articles([Article("t", text)], nlp)
+    findings = list(check_parsed(parsed, "clause"))
+    assert findings[-1].claim.text.endswith("”― Pamela Padilla")
+    assert findings[-1].kinds == []
