@@ -415,13 +415,13 @@ class _SentenceSplitter:
             dep == "ccomp"
             and tok.i < head.i
             and head.i not in self.frame_by_cue
-            and not matches(head, lexicon().reporting_verbs)
+            and not _asked(tok, head)
             and not _opens_with_subordinator(tok)
             and _comma_before_subject(head)
             and any(c.dep_ in SUBJECTS for c in tok.children)
         ):
-            # "A was targeted, B sued NSO, and ..." parsed as a complement; not "A, you might ask",
-            # a frame inside a quotation (it does not split), whose "A" is what is asked
+            # "A was targeted, B sued NSO, and ..." parsed as a complement; not "Why ... A, you might
+            # ask?", a frame inside a quotation (it does not split), whose question is what is asked
             return "comma_clause"
         if tok.i in self.concessive or (self.fine and _concessive(tok)):
             # "..., although two council members disputed that timeline": once taken for a "..., X
@@ -836,6 +836,18 @@ def _in_kept_relative(conj: Token) -> bool:
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
     return first.dep_ == "relcl" and not (_non_restrictive(first) and _subject_relative(first))
+
+
+def _asked(clause: Token, verb: Token) -> bool:
+    """A question before the reporting verb that asks it ("“Why aren't I 50 points ahead, you might
+    ask?”"): what is asked, which stays with its asker. A statement before a reporting verb inside a
+    quotation ("“..., people familiar with the planning told Bloomberg Politics,” Bloomberg reported")
+    is still cut away from its frame."""
+    if not matches(verb, lexicon().reporting_verbs):
+        return False
+    first = next((t for t in clause.subtree if not t.is_punct), clause)
+    asks = first.tag_ in _WH_TAGS or first.lower_ in ("whether", "if")
+    return asks or any(t.text == "?" for t in verb.subtree if t.i > verb.i)
 
 
 def _opens_with_subordinator(clause: Token) -> bool:

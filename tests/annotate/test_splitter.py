@@ -586,3 +586,16 @@ def test_split_editor_bracketed_if_clause_stays_with_its_main_clause(nlp):
     misses the "if"; read without the brackets, the clause is a condition, not "[I]f it was left up to Hillary"."""
     text = "According to Limbaugh, “[I]f it was left up to Hillary, she wouldn’t have time to say anything positive.”"
     assert texts(nlp, text) == ["“[I]f it was left up to Hillary, she wouldn’t have time to say anything positive.”"]
+
+
+def test_split_a_reported_statement_inside_a_quotation_keeps_its_own_frame(nlp):
+    """'“A, people familiar with the planning told Bloomberg Politics,” Bloomberg reported': a statement,
+    not a question, before the inner reporting verb; A is cut from its frame as before, so A keeps its
+    own source and the inner frame is a claim of Bloomberg's."""
+    text = (
+        "“Trump’s aides are lining up sports figures for the convention, people familiar with the planning "
+        "told Bloomberg Politics,” Bloomberg reported on Tuesday."
+    )
+    found = texts(nlp, text)
+    assert "Trump’s aides are lining up sports figures for the convention" in found
+    assert "People familiar with the planning told Bloomberg Politics" in found
