@@ -668,7 +668,12 @@ class _SentenceSplitter:
         ordered = sorted(unit.tokens)
         words = [i for i in ordered if not t.is_punct[i]]
         tokens = set(ordered)
-        if len(words) > 1 and t.dep[words[0]] == "mark" and t.lower[words[0]] == "that":
+        if (
+            len(words) > 1
+            and t.dep[words[0]] == "mark"
+            and t.lower[words[0]] == "that"
+            and not _determiner_that(self.doc[words[0]])
+        ):
             tokens.discard(words[0])
             tokens = _trim(t, tokens)
         tokens = _balance_marks(t, tokens, self.sent.start, self.sent.end)
@@ -836,6 +841,28 @@ def _in_kept_relative(conj: Token) -> bool:
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
     return first.dep_ == "relcl" and not (_non_restrictive(first) and _subject_relative(first))
+
+
+_POINTING_NOUNS = frozenset({"explanation", "scenario", "discussion", "decision", "plan", "proposal", "policy"})
+
+
+def _determiner_that(that: Token) -> bool:
+    """A "that" the parser took for a complementizer though it is the determiner of the subject after
+    it ("said that explanation does not hold up", "said that claim smacked of hypocrisy"): a noun that
+    points back to something said or decided, bare, as subject; so "that" stays in the claim ("That
+    explanation does not hold up"). Only those nouns: a bare mass noun reads as a complementizer's
+    subject ("noted that immigration ... is in decline", "saying that transparency breaks down barriers")."""
+    doc = that.doc
+    if that.i + 1 >= len(doc):
+        return False
+    noun, lex = doc[that.i + 1], lexicon()
+    return (
+        noun.tag_ == "NN"
+        and noun.dep_ in ("nsubj", "nsubjpass")
+        and noun.head.i == that.head.i
+        and noun.lemma_.lower() in lex.anaphoric_objects | lex.reporting_nouns | _POINTING_NOUNS
+        and not any(c.dep_ in ("det", "poss", "compound", "amod", "nummod") for c in noun.children)
+    )
 
 
 def _asked(clause: Token, verb: Token) -> bool:

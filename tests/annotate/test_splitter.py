@@ -599,3 +599,18 @@ def test_split_a_reported_statement_inside_a_quotation_keeps_its_own_frame(nlp):
     found = texts(nlp, text)
     assert "Trump’s aides are lining up sports figures for the convention" in found
     assert "People familiar with the planning told Bloomberg Politics" in found
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Economists said that explanation does not hold up.", "That explanation does not hold up"),
+        ("Gowdy said that claim smacked of hypocrisy.", "That claim smacked of hypocrisy"),
+        ("Calderon noted that immigration from Mexico is in decline.", "Immigration from Mexico is in decline"),
+    ],
+)
+def test_split_a_that_determining_a_pointing_noun_stays(nlp, text, claim):
+    """The parser reads "that" before a bare noun as a complementizer; before a noun that points back
+    ("explanation", "claim") it is the noun's determiner, and cut away the claim would read "Explanation
+    does not hold up". A mass noun ("immigration") is the complementizer's subject."""
+    assert claim in texts(nlp, text)
