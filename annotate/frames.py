@@ -308,8 +308,11 @@ def _indirect_question(head: Token) -> bool:
 
 
 def _supposition(verb: Token) -> bool:
-    """ "Let's say you think ...", "let us say": the writer supposes, nobody reports anything."""
+    """ "Let's say you think ...", "let us say", "It goes without saying that ...": the writer supposes
+    or asserts, nobody reports anything."""
     head = verb.head
+    if verb.dep_ == "pcomp" and head.lower_ == "without" and head.head.lemma_.lower() == "go":
+        return True
     return (
         head.lemma_.lower() == "let"
         and head.i < verb.i

@@ -583,6 +583,8 @@ class _SentenceSplitter:
             return False  # "That's because Trump wants | to junk ...": "That's." would be left
         if kind == "content" and _finite_without_subject(child):
             return False  # "Trump says | is a lie": the parser gave the clause's subject to the frame
+        if kind == "content" and any(i not in self.substitutes for i in _fronted_relatives(child)):
+            return False  # "revenue, which she plans | to do through a tax increase": "Which to do ..."
         return not _dangles(doc, tokens) and not _subject_outside(doc, tokens)
 
     def _undo(self, child: Token, kind: str) -> None:
@@ -843,7 +845,22 @@ def _in_kept_relative(conj: Token) -> bool:
     return first.dep_ == "relcl" and not (_non_restrictive(first) and _subject_relative(first))
 
 
+_CLITICS = frozenset({"'s", "’s", "'re", "’re", "'ll", "’ll", "'ve", "’ve", "'d", "’d", "'m", "’m", "n't", "n’t"})
 _POINTING_NOUNS = frozenset({"explanation", "scenario", "discussion", "decision", "plan", "proposal", "policy"})
+
+
+def _fronted_relatives(content: Token) -> list[int]:
+    """Relative pronouns of a content that stand before its frame ("revenue, which she plans to do
+    primarily through a tax increase": "which" is the object of "do"): each opens the relative clause
+    the frame is in. One the splitter replaces by its noun is fine ("River Road, which residents say
+    was never built ..." → "River Road was never built ..."); any other would leave the content
+    beginning "Which to do"."""
+    frame_verb = content.head
+    return [
+        t.i
+        for t in content.subtree
+        if t.lower_ in ("which", "who", "whom") and t.i < frame_verb.i and t.dep_ in ("dobj", "pobj", "dative")
+    ]
 
 
 def _determiner_that(that: Token) -> bool:
@@ -1289,8 +1306,11 @@ def unit_text(t: TokenTable, unit: Unit) -> str:
             and pieces[-1] != " "
             and i - 1 not in unit.tokens
             and (not t.is_punct[i] or t.ws[i - 1] or t.is_space[i - 1])
+            and not (t.lower[i] in _CLITICS and not t.ws[i - 1])
         ):
-            pieces.append(" ")  # after a cut, a word takes a space, a mark only where the article has one
+            # after a cut, a word takes a space, a mark only where the article has one; a clitic stays
+            # on the word now before it ("who’s called" with "who" replaced: "Hillary Clinton’s called")
+            pieces.append(" ")
         pieces.append(t.text[i])
         nxt = ordered[n + 1] if n + 1 < len(ordered) else None
         if nxt is not None and nxt == i + 1 and t.ws[i]:

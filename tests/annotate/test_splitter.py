@@ -614,3 +614,27 @@ def test_split_a_that_determining_a_pointing_noun_stays(nlp, text, claim):
     ("explanation", "claim") it is the noun's determiner, and cut away the claim would read "Explanation
     does not hold up". A mass noun ("immigration") is the complementizer's subject."""
     assert claim in texts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an idiom, not a report: no "It goes." left behind
+        (
+            "It goes without saying that raising taxes on the rich is anathema to Republicans.",
+            ["It goes without saying that raising taxes on the rich is anathema to Republicans."],
+        ),
+        # the relative pronoun before the frame stays with it: no "Which to do ..."
+        (
+            "She needs to raise revenue, which she plans to do primarily through a tax increase on the rich.",
+            ["She needs to raise revenue, which she plans to do primarily through a tax increase on the rich."],
+        ),
+    ],
+)
+def test_split_no_fragment_from_an_idiom_or_a_fronted_relative(nlp, text, expected):
+    assert texts(nlp, text) == expected
+
+
+def test_split_a_clitic_stays_on_the_noun_that_replaced_its_pronoun(nlp):
+    text = "It is a major issue, with Hillary Clinton — who’s called for big tax hikes on the rich — lambasting Trump’s plan."
+    assert any(t.startswith("Hillary Clinton’s called for big tax hikes") for t in texts(nlp, text))
