@@ -190,6 +190,7 @@ class EntityFinder:
     _counts: dict[str, int] | None = None
     _every_chain: list[tuple[int, int, int]] | None = None
     _roles: dict[tuple[int, int, int, bool], set[str]] = field(default_factory=dict)
+    _organizations: dict[str, bool] = field(default_factory=dict)
 
     # -- NER on short mentions --------------------------------------------------------------------
     def label(self, para: ParsedParagraph, start: int, end: int) -> str:
@@ -352,7 +353,13 @@ class EntityFinder:
         """Whether the article names ``name`` in full as an organization elsewhere: a short form NER
         leaves unlabelled ("Acme", "Medix") is the organization it wrote out once ("Acme Corp.", "Medix
         Pharmaceuticals"): a full name with a corporate suffix, or one NER calls an organization when
-        no person in the article bears the short name ("Trump" stays the man beside "Trump Organization")."""
+        no person in the article bears the short name ("Trump" stays the man beside "Trump Organization").
+        Computed once per name: the searches ask it of every unlabelled mention they pass."""
+        if name not in self._organizations:
+            self._organizations[name] = self._names_organization(name)
+        return self._organizations[name]
+
+    def _names_organization(self, name: str) -> bool:
         if name.lower() in self._person_names():
             return False
         for p, a, b in self._article_chains():
