@@ -397,6 +397,8 @@ class _SentenceSplitter:
             return None  # "no evidence whatsoever this would have ...": a parsing slip, not "and"
         if dep == "conj" and _in_kept_relative(tok):
             return None  # "people he knows or cares nothing about": "He cares nothing about" would lose its noun
+        if dep == "conj" and _negated_alternative(tok):
+            return None  # "has not taken me up on my offer or made a counteroffer": not "Trump made a counteroffer"
         if dep == "conj" and _bare_reporting_conjunct(tok):
             # "''I can't breathe,'' as Garner ... said before he died": the quotation's frame, cut out
             # like "..., X said" (its claim would borrow the quotation's subject, "I said before he died")
@@ -1015,6 +1017,15 @@ def _stray_finite(token: Token) -> bool:
         return False
     verb = token.head if token.dep_ in _AUX else token
     return verb.dep_ not in ("relcl", "acl", "ccomp", "advcl", "csubj", "csubjpass", "conj", "xcomp")
+
+
+def _negated_alternative(conj: Token) -> bool:
+    """A conjunct joined by "or" to a negated head ("has not taken me up on my offer or ... made a
+    counteroffer"): the negation covers both, so cut away and without it the conjunct says the
+    opposite ("Mr. Trump made a counteroffer")."""
+    head = conj.head
+    joined_by_or = any(c.dep_ == "cc" and c.lower_ == "or" and head.i < c.i < conj.i for c in head.children)
+    return joined_by_or and any(c.dep_ == "neg" or c.lower_ == "never" for c in head.children)
 
 
 def _coordinated(conj: Token) -> bool:

@@ -638,3 +638,12 @@ def test_split_no_fragment_from_an_idiom_or_a_fronted_relative(nlp, text, expect
 def test_split_a_clitic_stays_on_the_noun_that_replaced_its_pronoun(nlp):
     text = "It is a major issue, with Hillary Clinton — who’s called for big tax hikes on the rich — lambasting Trump’s plan."
     assert any(t.startswith("Hillary Clinton’s called for big tax hikes") for t in texts(nlp, text))
+
+
+def test_split_an_alternative_under_negation_stays_with_its_negation(nlp):
+    """ "has not taken me up on my offer or made a counteroffer" says he did neither: cut away, the
+    conjunct would claim the opposite ("Mr. Trump made a counteroffer"). Without negation, "or" lists
+    still split."""
+    negated = "So far, Mr. Trump has not taken me up on my offer or, as might be expected, made a counteroffer."
+    assert texts(nlp, negated) == [negated]
+    assert "He did not pay taxes or file returns." in texts(nlp, "He did not pay taxes or file returns.")
