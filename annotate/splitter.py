@@ -847,6 +847,10 @@ def _in_kept_relative(conj: Token) -> bool:
     return first.dep_ == "relcl" and not (_non_restrictive(first) and _subject_relative(first))
 
 
+_QUANTITY_NOUNS = frozenset(
+    {"total", "number", "lot", "majority", "minority", "share", "percent", "half", "third", "quarter",
+     "couple", "dozen", "handful", "series", "group", "set", "pair", "bunch", "range", "variety"}
+)  # fmt: skip
 _CLITICS = frozenset({"'s", "’s", "'re", "’re", "'ll", "’ll", "'ve", "’ve", "'d", "’d", "'m", "’m", "n't", "n’t"})
 _POINTING_NOUNS = frozenset({"explanation", "scenario", "discussion", "decision", "plan", "proposal", "policy"})
 
@@ -1117,11 +1121,18 @@ def _np_head(noun: Token) -> Token:
 
 
 def _minimal_np(noun: Token) -> set[int]:
-    """The noun and its pre-modifiers (determiners, compounds, adjectives, possessives)."""
+    """The noun and its pre-modifiers (determiners, compounds, adjectives, possessives); for a noun of
+    quantity, also the "of" phrase that says what it counts ("a total of 10 numbers", not "A total
+    would fit on a single page")."""
     out = {noun.i}
     for child in noun.children:
         if child.dep_ in _NP_MODIFIERS and child.i < noun.i:
             out |= subtree(child)
+        elif child.dep_ == "prep" and child.lower_ == "of" and noun.lemma_.lower() in _QUANTITY_NOUNS:
+            for t in child.subtree:  # up to the clause that hangs on it ("of 10 numbers, which ...")
+                if t.is_punct or t.dep_ in ("relcl", "acl") or t.lower_ in _RELATIVE_PRONOUNS:
+                    break
+                out.add(t.i)
     return out
 
 

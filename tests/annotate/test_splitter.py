@@ -647,3 +647,18 @@ def test_split_an_alternative_under_negation_stays_with_its_negation(nlp):
     negated = "So far, Mr. Trump has not taken me up on my offer or, as might be expected, made a counteroffer."
     assert texts(nlp, negated) == [negated]
     assert "He did not pay taxes or file returns." in texts(nlp, "He did not pay taxes or file returns.")
+
+
+def test_split_a_naming_participle_is_no_frame(nlp):
+    """The parser hangs "called" on "letter" ("the letter called Oz a quack"): as a stance frame its cue
+    vanished from every claim and left "One of the docs who sent the letter."; and "a film called 13th"
+    names a film."""
+    text = "One of the docs who sent the letter called Oz a quack, fake and charlatan."
+    assert texts(nlp, text) == [text]
+
+
+def test_split_a_quantity_noun_takes_its_of_phrase_into_a_relative_claim(nlp):
+    """ "a total of 10 numbers, which would fit on a single page": the relative claim names what it
+    counts ("A total would fit on a single page" said nothing)."""
+    found = texts(nlp, "That's a total of 10 numbers, which would fit on a single page.")
+    assert "A total of 10 numbers would fit on a single page" in found
