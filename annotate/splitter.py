@@ -929,8 +929,9 @@ def _negative_conjunction(conj: Token) -> frozenset[int]:
 def _opens_with_connective(conj: Token) -> bool:
     """A conjunct opened by its own subordinating word ("... and whether he has paid ...", "... or if
     you get enough subsidies"): one of a list of subordinate clauses, which alone says nothing of the
-    clause they all hang on ("Whether he has paid substantial federal tax")."""
-    first = conj.left_edge
+    clause they all hang on ("Whether he has paid substantial federal tax"); also after "not only"
+    ("... - and not only because his appointment would make history")."""
+    first = next((t for t in conj.subtree if not t.is_punct and t.dep_ not in ("neg", "advmod")), conj.left_edge)
     if first.head.i != conj.i or first.lower_ == "that":  # "said A and that B": "that" is left out of B
         return False
     # Only a subordinating conjunction: keeping question-word conjuncts too ("... and how they benefit

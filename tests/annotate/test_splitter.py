@@ -662,3 +662,10 @@ def test_split_a_quantity_noun_takes_its_of_phrase_into_a_relative_claim(nlp):
     counts ("A total would fit on a single page" said nothing)."""
     found = texts(nlp, "That's a total of 10 numbers, which would fit on a single page.")
     assert "A total of 10 numbers would fit on a single page" in found
+
+
+def test_split_a_because_conjunct_after_not_only_stays(nlp):
+    """ "... - and not only because his appointment would make history": "Not only because ..." alone
+    is a bare subordinate clause."""
+    text = "Observers say Scott deserves the right of first refusal - and not only because his appointment would make history."
+    assert not any(t.startswith("Not only because") for t in texts(nlp, text))
