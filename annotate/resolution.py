@@ -26,7 +26,7 @@ resolved to, the evidence its type rests on (``resolved_source`` reads it back).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -319,35 +319,36 @@ class EntityFinder:
         """ "They" continuing an organization the last sentence spoke of ("The group said ... They added"):
         that organization; None when the last subject is people or a plural ("the officials", "voters"),
         whom "they" names as well as the article does."""
+        for here, start, end in self._sentences_back(para, head):
+            subjects = [t for t in here.doc[start:end] if t.dep_ in ("nsubj", "nsubjpass") and t.i not in here.quoted]
+            if not subjects:
+                continue
+            subject = min(subjects, key=lambda t: len(list(t.ancestors)))  # the main clause's
+            if subject.lower_ == "they":
+                continue  # the same "they": what it continued lies further back
+            if subject.pos_ == "PRON" or subject.tag_ in ("NNS", "NNPS"):
+                return None
+            want = self._wanted(subject)
+            if want is not None and want[0] == "ORG" and want[1]:
+                if not any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children):
+                    return None  # "This group recognizes": the people just described, not a name
+                return self.resolve(here, subject)  # "The group said": whatever "the group" is
+            for a, b in self._chains(here, subject.left_edge.i, subject.i + 1):
+                if a <= subject.i < b:
+                    m = Mention(here.index, a, b, self.label(here, a, b))
+                    return m if self._is_organization(here, m) or self._is_government(here, m) else None
+            return None
+        return None
+
+    def _sentences_back(self, para: ParsedParagraph, head: Token) -> Iterator[tuple[ParsedParagraph, int, int]]:
+        """The sentences before ``head``, nearest first, up to ``NEAR`` paragraphs back, as (paragraph,
+        start, end) token ranges; the sentence holding ``head`` ends at it."""
         for p in range(para.index, max(-1, para.index - NEAR - 1), -1):
             here = self.paragraphs[p]
             limit = head.i if p == para.index else len(here.doc)
             for sent in reversed(here.sentences):
-                if sent.start >= limit:
-                    continue
-                subjects = [
-                    t
-                    for t in here.doc[sent.start : min(sent.end, limit)]
-                    if t.dep_ in ("nsubj", "nsubjpass") and t.i not in here.quoted
-                ]
-                if not subjects:
-                    continue
-                subject = min(subjects, key=lambda t: len(list(t.ancestors)))  # the main clause's
-                if subject.lower_ == "they":
-                    continue  # the same "they": what it continued lies further back
-                if subject.pos_ == "PRON" or subject.tag_ in ("NNS", "NNPS"):
-                    return None
-                want = self._wanted(subject)
-                if want is not None and want[0] == "ORG" and want[1]:
-                    if not any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children):
-                        return None  # "This group recognizes": the people just described, not a name
-                    return self.resolve(here, subject)  # "The group said": whatever "the group" is
-                for a, b in self._chains(here, subject.left_edge.i, subject.i + 1):
-                    if a <= subject.i < b:
-                        m = Mention(here.index, a, b, self.label(here, a, b))
-                        return m if self._is_organization(here, m) or self._is_government(here, m) else None
-                return None
-        return None
+                if sent.start < limit:
+                    yield here, sent.start, min(sent.end, limit)
 
     def _organization_elsewhere(self, name: str) -> bool:
         """Whether the article names ``name`` in full as an organization elsewhere: a short form NER
@@ -432,22 +433,17 @@ class EntityFinder:
         on to what it continued); returned when it is a singular common noun ("the email", "The
         Clinton campaign"), None when it is a name (the named search decides)."""
         outside = head.i not in para.quoted
-        for p in range(para.index, max(-1, para.index - NEAR - 1), -1):
-            here = self.paragraphs[p]
-            limit = head.i if p == para.index else len(here.doc)
-            for sent in reversed(here.sentences):
-                if sent.start >= limit:
+        for here, start, end in self._sentences_back(para, head):
+            for t in here.doc[start:end]:
+                if t.dep_ not in ("nsubj", "nsubjpass") or (outside and t.i in here.quoted):
                     continue
-                for t in here.doc[sent.start : min(sent.end, limit)]:
-                    if t.dep_ not in ("nsubj", "nsubjpass") or (outside and t.i in here.quoted):
-                        continue
-                    if t.lower_ in THING_PRONOUNS:
-                        break  # the same "it": look further back for what it was
-                    if t.pos_ == "PRON" or t.tag_ in ("NNS", "NNPS") or (not _name_like(t) and self._names_people(t)):
-                        continue
-                    if t.pos_ == "NOUN" and not _name_like(t):
-                        return here, t
-                    return None
+                if t.lower_ in THING_PRONOUNS:
+                    break  # the same "it": look further back for what it was
+                if t.pos_ == "PRON" or t.tag_ in ("NNS", "NNPS") or (not _name_like(t) and self._names_people(t)):
+                    continue
+                if t.pos_ == "NOUN" and not _name_like(t):
+                    return here, t
+                return None
         return None
 
     def _organization(self, para: ParsedParagraph, head: Token, noun: str, window: int) -> Mention | None:
