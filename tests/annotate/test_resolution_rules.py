@@ -651,3 +651,10 @@ def test_unnamed_groups_are_anonymous_and_named_advocacy_groups_organizations(nl
     person. "X for Y" names an organization even when the tagger takes "Citizens" for a common noun."""
     claim = claim_with(labelled(nlp, rules, sentence), "tax breaks")
     assert claim.labels["source_type"].value == kind
+
+
+def test_more_first_names_tell_he_from_she(nlp, rules):
+    """ "Elaine" was not in the first-name list, so "He" went to Elaine Kamarck, the nearest name."""
+    text = "Derek Mitchell spoke to reporters. Elaine Kamarck said the plan failed. He said the plan could be fixed."
+    claim = claim_with(labelled(nlp, rules, text), "could be fixed")
+    assert resolved(text, claim) == "Derek Mitchell"
