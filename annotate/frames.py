@@ -32,6 +32,9 @@ _OPEN_CLOSE = {"“": "”", "‘": "’", "``": "''"}
 _TOGGLES = ('"', "''")
 _CLOSERS = ("”", '"', "''")
 _QUOTE_MARKS = frozenset({*_OPEN_CLOSE, *_OPEN_CLOSE.values(), *_TOGGLES})
+FRAME_EXTRAS = frozenset({"aux", "auxpass", "neg", "advmod", "cc", "mark", "prt"})
+"""Words a frame may carry beside its source and cue without saying anything ("has not said", "also")."""
+_WH_TAGS = frozenset({"WRB", "WP", "WDT"})
 _ADVERBIAL_CONNECTIVES = frozenset({"before", "after", "until", "till", "because", "once", "unless", "since"})
 _BY_SOURCES = frozenset({"estimate", "account", "count", "tally", "measure", "reckoning", "calculation"})
 
@@ -282,6 +285,26 @@ def _is_frame_verb(verb: Token) -> bool:
 
 _CITING_VERBS = frozenset({"cite", "quote", "reference"})
 _NOUN_MODIFIERS = frozenset({"det", "amod", "compound", "nummod", "poss"})
+
+
+def only_frame(verb: Token, tokens: Iterable[int]) -> bool:
+    """Whether ``tokens`` are only an active verb of saying or thinking, its subject, and auxiliaries,
+    negation or adverbs ("she said", "you know", "he never said"): who speaks, and nothing said (a
+    question word stands for what is known: "we know why" is a claim). A passive verb says something
+    of its subject ("the language is not formally specified"), and a reporting verb that also names an
+    event is a claim alone ("the council agreed"): only ``bare_frame_verbs`` count. The splitter makes
+    no claim of such words, and the claim checker counts one it finds as ``bare_frame``."""
+    if verb.pos_ != "VERB" or not matches(verb, lexicon().bare_frame_verbs):
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or any(c.dep_ == "auxpass" for c in verb.children):
+        return False
+    frame_words = subtree(subject) | {verb.i}
+    doc = verb.doc
+    return all(
+        i in frame_words or doc[i].is_punct or (doc[i].dep_ in FRAME_EXTRAS and doc[i].tag_ not in _WH_TAGS)
+        for i in tokens
+    )
 
 
 def adverbial_clause(head: Token) -> bool:

@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from claimkit.annotate.frames import (
+    FRAME_EXTRAS,
     SUBJECTS,
     Frame,
     adverbial_clause,
@@ -38,6 +39,7 @@ from claimkit.annotate.frames import (
     find_frames,
     lexicon,
     matches,
+    only_frame,
     signature_dash,
     speaker_label,
     subject_of,
@@ -68,7 +70,6 @@ _PREDICATE_COMPLEMENTS = frozenset({"xcomp", "ccomp", "oprd"})
 _CONCESSIVE = frozenset({"although", "though", "whereas", "while"})
 _VERB_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp"})
 _FACTIVE_CONNECTIVES = frozenset({"because", "since", "as", "after", "when", "while", "although", "though", "whereas"})
-_FRAME_EXTRAS = frozenset({"aux", "auxpass", "neg", "advmod", "cc", "mark", "prt"})
 _INNER_SEPARATORS = frozenset({",", "—", "–", "-", "--"})
 _WH_TAGS = frozenset({"WRB", "WP", "WDT"})
 _NEGATIVE_CONJUNCTIONS = frozenset({"nor", "neither"})
@@ -155,7 +156,7 @@ def _frame_only(words: list[Token], frames: Sequence[Frame]) -> bool:
     if subject is None:
         return False
     frame_words = subtree(subject) | {root.i}
-    return all(t.i in frame_words or t.is_punct or t.dep_ in _FRAME_EXTRAS for t in words)
+    return all(t.i in frame_words or t.is_punct or t.dep_ in FRAME_EXTRAS for t in words)
 
 
 def _label_only(words: list[Token]) -> bool:
@@ -525,7 +526,7 @@ class _SentenceSplitter:
         rest = [
             i
             for i in own
-            if i not in frame_words and not self.table.is_punct[i] and self.table.dep[i] not in _FRAME_EXTRAS
+            if i not in frame_words and not self.table.is_punct[i] and self.table.dep[i] not in FRAME_EXTRAS
         ]
         return set(own) if not rest else set()
 
@@ -550,7 +551,7 @@ class _SentenceSplitter:
         away ('“You winning?” she said, but Kevin was drifting off': "She said"): who spoke, not a
         claim, like the frame "NSO has said", though the parser gave the verb no content to find a
         frame by. Only a residue: what was cut from it stands as claims of its own."""
-        return bool(detached) and _only_frame(root, core)
+        return bool(detached) and only_frame(root, core)
 
     def _stands_alone(self, child: Token, kind: str, detached: list[Unit]) -> bool:
         """Whether the claim cut at ``child`` reads as a sentence: a finite verb when its sentence
@@ -977,26 +978,7 @@ def _discourse_marker(clause: Token) -> bool:
     thinking with only a personal pronoun for subject. It is no claim of its own ("You know"), and
     it stays in the clause it interrupts. (A named source's "..., X said" is a frame, found as one.)"""
     subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
-    return subject is not None and subject.tag_ == "PRP" and _only_frame(clause, subtree(clause))
-
-
-def _only_frame(verb: Token, tokens: Iterable[int]) -> bool:
-    """Whether ``tokens`` are only an active verb of saying or thinking, its subject, and auxiliaries,
-    negation or adverbs ("she said", "you know", "he never said"): who speaks, and nothing said (a
-    question word stands for what is known: "we know why" is a claim). A passive verb says something of its subject ("the language is not formally specified"), and a
-    reporting verb that also names an event is a claim alone ("the council agreed"): only
-    ``bare_frame_verbs`` count."""
-    if verb.pos_ != "VERB" or not matches(verb, lexicon().bare_frame_verbs):
-        return False
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if subject is None or any(c.dep_ == "auxpass" for c in verb.children):
-        return False
-    frame_words = subtree(subject) | {verb.i}
-    doc = verb.doc
-    return all(
-        i in frame_words or doc[i].is_punct or (doc[i].dep_ in _FRAME_EXTRAS and doc[i].tag_ not in _WH_TAGS)
-        for i in tokens
-    )
+    return subject is not None and subject.tag_ == "PRP" and only_frame(clause, subtree(clause))
 
 
 def _bare_reporting_conjunct(conj: Token) -> bool:
@@ -1371,8 +1353,20 @@ def split_and_label(
     parsed_stream = tqdm(
         parse_articles(articles, nlp), desc="articles", unit=" art", disable=not progress or None, file=sys.stderr
     )
+    yield from split_and_label_parsed(parsed_stream, granularity, predictor, batch_articles=batch_articles)
+
+
+def split_and_label_parsed(
+    parsed_articles: Iterable[ParsedArticle],
+    granularity: Granularity = "clause",
+    predictor: Predictor | None = None,
+    *,
+    batch_articles: int = 32,
+) -> Iterator[SplitArticle]:
+    """``split_and_label`` for articles parsed already, for a caller that reads the parse too (the
+    sourcing evaluation types gold mentions from it)."""
     batch: list[tuple[ParsedArticle, SplitArticle]] = []
-    for parsed in parsed_stream:
+    for parsed in parsed_articles:
         item = split_parsed(parsed, granularity)
         if predictor is None:
             yield item
