@@ -30,15 +30,17 @@ import yaml
 from claimkit.annotate.corpora.brat import read_metadata
 from claimkit.annotate.errors import ClaimkitError, InputError
 from claimkit.annotate.load import article_from_text, decode_text
+from claimkit.annotate.nlp import parse_articles
 from claimkit.annotate.resolution import RELATIVE_PRONOUNS, resolved_source
 from claimkit.annotate.schema import Schema, data_dir, default_schema
-from claimkit.annotate.splitter import split_and_label
+from claimkit.annotate.splitter import split_and_label_parsed
 from claimkit.annotate.types import Article, Claim, Span, SplitArticle, spans_text
 from claimkit.models.evaluation.metrics import round_floats
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from claimkit.annotate.nlp import ParsedArticle
     from claimkit.annotate.predictor import Predictor
 
 FIELDS: tuple[str, ...] = ("status", "source_type", "resolution")
@@ -305,24 +307,27 @@ def score_case(case: GoldCase, item: SplitArticle) -> Outcome:
     return Outcome(case, value, entity_matches(value, case.gold), True, claims[0].text)
 
 
-def mention_given_outcomes(cases: Sequence[GoldCase], articles: Mapping[str, Article], nlp: Language) -> list[Outcome]:
+def mention_given_outcomes(
+    cases: Sequence[GoldCase], parsed: Mapping[str, ParsedArticle], nlp: Language
+) -> list[Outcome]:
     """Source type and resolution of each gold mention itself, by the rules' typing and resolution.
 
     The pipeline scores (``score_case``) need the splitter and the frames to find the mention as some
     claim's source first; most of their errors are mentions no frame takes ("the bureau is looking
     into ..."). Given the mention, this measures the typing and resolution alone, so the two causes of
-    an error can be told apart."""
+    an error can be told apart. It reads the parse the pipeline scores were made from."""
     from claimkit.annotate.frames import lexicon, spans_tokens
-    from claimkit.annotate.nlp import parse_articles
     from claimkit.annotate.resolution import EntityFinder, mention_spans, ner_pipeline
 
     wanted = [c for c in cases if c.field in ("source_type", "resolution")]
-    keys = sorted({c.article for c in wanted})
     finders = {
         key: EntityFinder(
-            parsed.paragraphs, lexicon(), ner_pipeline(nlp), publisher=articles[key].metadata.get("publisher", "")
+            parsed[key].paragraphs,
+            lexicon(),
+            ner_pipeline(nlp),
+            publisher=parsed[key].article.metadata.get("publisher", ""),
         )
-        for key, parsed in zip(keys, parse_articles((articles[k] for k in keys), nlp), strict=True)
+        for key in sorted({c.article for c in wanted})
     }
     out = []
     for case in wanted:
@@ -337,7 +342,7 @@ def mention_given_outcomes(cases: Sequence[GoldCase], articles: Mapping[str, Art
         if case.field == "source_type":
             out.append(Outcome(case, kind, kind == case.gold, True, None))
             continue
-        text = articles[case.article].text
+        text = parsed[case.article].article.text
         spans = mention_spans(finder.paragraphs[mention.para], mention) if mention is not None else (case.target,)
         name = spans_text(text, spans)
         out.append(Outcome(case, name, entity_matches(name, case.gold), True, None))
@@ -428,9 +433,10 @@ def evaluate_sourcing(
     schema = schema or default_schema()
     cases, articles = load_gold(gold_dir, polnear, schema)
     keys = list(articles)
-    labelled = dict(zip(keys, split_and_label((articles[k] for k in keys), nlp, "clause", predictor), strict=True))
+    parsed = dict(zip(keys, parse_articles((articles[k] for k in keys), nlp), strict=True))
+    labelled = dict(zip(keys, split_and_label_parsed(parsed.values(), "clause", predictor), strict=True))
     outcomes = [score_case(case, labelled[case.article]) for case in cases]
-    given = mention_given_outcomes(cases, articles, nlp)
+    given = mention_given_outcomes(cases, parsed, nlp)
     wrong = [o for o in outcomes if not o.correct]
     shown = [o for o in wrong if show_check_errors or o.case.half != "check"]
     errors = [_error_row(o, articles[o.case.article].text) for o in shown]

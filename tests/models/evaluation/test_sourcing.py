@@ -171,5 +171,8 @@ def test_mention_given_scores_typing_and_resolution_without_the_frames(nlp):
         GoldCase("source-type-1", "source_type", "sample:x", bureau, bureau, "government"),
         GoldCase("resolution-2", "resolution", "sample:x", bureau, bureau, "Interpol"),
     ]
-    outcomes = mention_given_outcomes(cases, {"sample:x": Article("x", text)}, nlp)
+    from claimkit.annotate.nlp import parse_articles
+
+    (parsed,) = parse_articles([Article("x", text)], nlp)
+    outcomes = mention_given_outcomes(cases, {"sample:x": parsed}, nlp)
     assert [(o.predicted, o.correct) for o in outcomes] == [("FBI", True), ("government", True), ("FBI", False)]
